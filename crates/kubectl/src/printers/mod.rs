@@ -1,0 +1,3 @@
+//! Text formats kubectl prints: pure functions from values to `String`.
+
+pub mod yaml;

@@ -1,0 +1,208 @@
+//! YAML as kubectl prints it (sigs.k8s.io/yaml over go-yaml v2): keys sorted, two-space
+//! indent, list items at their parent key's indent, strings quoted only when they would
+//! otherwise read as something else.
+
+use serde_json::Value;
+
+pub fn to_string(value: &Value) -> String {
+    let mut out = String::new();
+    match value {
+        Value::Object(map) if !map.is_empty() => write_map(&mut out, map, 0),
+        Value::Array(items) if !items.is_empty() => write_seq(&mut out, items, 0),
+        scalar => {
+            out.push_str(&scalar_text(scalar));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn indent(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
+}
+
+fn write_map(out: &mut String, map: &serde_json::Map<String, Value>, level: usize) {
+    let mut keys: Vec<&String> = map.keys().collect();
+    keys.sort();
+    for key in keys {
+        indent(out, level);
+        out.push_str(&quote_if_needed(key));
+        out.push(':');
+        write_child(out, &map[key], level, false);
+    }
+}
+
+fn write_seq(out: &mut String, items: &[Value], level: usize) {
+    for item in items {
+        indent(out, level);
+        out.push('-');
+        write_child(out, item, level, true);
+    }
+}
+
+/// Writes what follows `key:` or `-`.
+fn write_child(out: &mut String, value: &Value, level: usize, in_seq: bool) {
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            if in_seq {
+                // The first key shares the dash's line.
+                out.push(' ');
+                let mut text = String::new();
+                write_map(&mut text, map, level + 2);
+                out.push_str(&text[level + 2..]);
+            } else {
+                out.push('\n');
+                write_map(out, map, level + 2);
+            }
+        }
+        Value::Array(items) if !items.is_empty() => {
+            if in_seq {
+                out.push(' ');
+                let mut text = String::new();
+                write_seq(&mut text, items, level + 2);
+                out.push_str(&text[level + 2..]);
+            } else {
+                out.push('\n');
+                write_seq(out, items, level);
+            }
+        }
+        scalar => {
+            out.push(' ');
+            out.push_str(&scalar_text(scalar));
+            out.push('\n');
+        }
+    }
+}
+
+fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => quote_if_needed(s),
+        Value::Array(_) => "[]".to_string(),
+        Value::Object(_) => "{}".to_string(),
+    }
+}
+
+/// Would go-yaml v2 read this plain scalar as something other than a string?
+fn resolves_to_non_string(s: &str) -> bool {
+    const SPECIAL: &[&str] = &[
+        "", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "y",
+        "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off",
+        "OFF", ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN", "<<",
+    ];
+    if SPECIAL.contains(&s) {
+        return true;
+    }
+    let digits = s.trim_start_matches(['-', '+']);
+    let numeric = !digits.is_empty()
+        && digits.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && digits.chars().all(|c| {
+            c.is_ascii_hexdigit() || matches!(c, '.' | '_' | 'x' | 'o' | 'e' | 'E' | '+' | '-')
+        });
+    numeric && s.parse::<f64>().is_ok() || looks_like_int(digits) || looks_like_timestamp(s)
+}
+
+fn looks_like_int(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '_')
+}
+
+/// YAML 1.1 timestamps: `2001-12-14` or `2001-12-14t21:59:43.10-05:00` and friends.
+fn looks_like_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 10
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[5].is_ascii_digit()
+        && (b[6] == b'-' || b[6].is_ascii_digit())
+        && s[..10].chars().filter(|c| *c == '-').count() >= 2
+}
+
+fn needs_quotes(s: &str) -> bool {
+    if resolves_to_non_string(s) {
+        return true;
+    }
+    let first = s.chars().next().unwrap_or(' ');
+    let last = s.chars().last().unwrap_or(' ');
+    if matches!(
+        first,
+        '-' | '?'
+            | ':'
+            | ','
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '#'
+            | '&'
+            | '*'
+            | '!'
+            | '|'
+            | '>'
+            | '\''
+            | '"'
+            | '%'
+            | '@'
+            | '`'
+            | ' '
+    ) && !(first == '-' && s.len() > 1 && !s[1..].starts_with(' '))
+    {
+        return true;
+    }
+    last == ' '
+        || last == ':'
+        || s.contains(": ")
+        || s.contains(" #")
+        || s.chars().any(char::is_control)
+}
+
+fn quote_if_needed(s: &str) -> String {
+    if !needs_quotes(s) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn numbers_dates_and_booleans_in_strings_are_quoted() {
+        let doc = json!({"major": "1", "buildDate": "2026-08-20T03:09:25Z", "flag": "true", "v": "v1.36.4"});
+        assert_eq!(
+            to_string(&doc),
+            "buildDate: \"2026-08-20T03:09:25Z\"\nflag: \"true\"\nmajor: \"1\"\nv: v1.36.4\n"
+        );
+    }
+
+    #[test]
+    fn nested_maps_and_lists_indent_like_kubectl() {
+        let doc =
+            json!({"spec": {"containers": [{"name": "web", "ports": [{"containerPort": 80}]}]}});
+        assert_eq!(
+            to_string(&doc),
+            "spec:\n  containers:\n  - name: web\n    ports:\n    - containerPort: 80\n"
+        );
+    }
+
+    #[test]
+    fn empty_collections_are_written_inline() {
+        assert_eq!(to_string(&json!({"a": {}, "b": []})), "a: {}\nb: []\n");
+    }
+}

@@ -1,0 +1,78 @@
+// Shared set-up for the end-to-end tests: a static server for dist/ on 127.0.0.1 (under a
+// sub-path, as a documentation site would host it) and Debian's Chromium driven by
+// playwright-core.
+import { createServer } from 'node:http';
+import { readFile, mkdir } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const DIST = resolve(ROOT, process.env.TIMONEL_DIST ?? 'dist');
+export const SCREENSHOTS = resolve(ROOT, 'e2e/screenshots');
+export const SUBPATH = '/docs/playground/';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+};
+
+/** Serves DIST at SUBPATH; resolves to { origin, url, close }. */
+export async function serveDist() {
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (!path.startsWith(SUBPATH)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    const rel = normalize(path.slice(SUBPATH.length) || 'index.html');
+    const file = join(DIST, rel.endsWith('/') ? join(rel, 'index.html') : rel);
+    if (!file.startsWith(DIST)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { origin, url: origin + SUBPATH, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
+  });
+}
+
+export async function screenshot(page, name) {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Types a line at the prompt and presses Enter. */
+export async function typeLine(page, line) {
+  const input = page.getByRole('textbox', { name: /Command|Comando/ });
+  await input.fill(line);
+  await input.press('Enter');
+}

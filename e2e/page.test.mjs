@@ -1,0 +1,114 @@
+// The built page in a real Chromium, used as a person would use it.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, screenshot, serveDist, typeLine } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A fresh page (new profile) that records every request and every CSP violation. */
+async function openPage(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, ...options });
+  const page = await context.newPage();
+  const requests = [];
+  const problems = [];
+  page.on('request', (request) => requests.push(request.url()));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(msg.text());
+  });
+  page.on('pageerror', (error) => problems.push(String(error)));
+  return { context, page, requests, problems };
+}
+
+describe('the playground page', () => {
+  test('shows the frame and answers kubectl version from the engine', async () => {
+    const { context, page, problems } = await openPage({ locale: 'en-US' });
+    const started = Date.now();
+    await page.goto(server.url);
+    const prompt = page.getByRole('textbox', { name: 'Command' });
+    await prompt.waitFor();
+    const ready = Date.now() - started;
+    assert.ok(await page.getByRole('region', { name: 'Cluster timonel' }).isVisible());
+    assert.match(await page.locator('.nodes').innerText(), /timonel-control-plane/);
+    await typeLine(page, 'kubectl version');
+    const out = page.locator('.entry .stdout').last();
+    await out.waitFor();
+    assert.equal(
+      await out.innerText(),
+      'Client Version: v1.36.4\nKustomize Version: v5.8.1\nServer Version: v1.36.4\n',
+    );
+    assert.equal(await prompt.inputValue(), '');
+    assert.ok(await prompt.evaluate((el) => el === document.activeElement), 'the prompt keeps focus');
+    console.log(`# metric: navigation to ready prompt ${ready} ms; screenshot ${await screenshot(page, 'kubectl-version')}`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('makes no request outside its own origin and violates no CSP rule', async () => {
+    const { context, page, requests, problems } = await openPage();
+    await page.goto(server.url);
+    await page.getByRole('textbox', { name: 'Command' }).waitFor();
+    await typeLine(page, 'kubectl version');
+    await page.locator('.entry .stdout').waitFor();
+    assert.ok(requests.length >= 4, `page, boot script, glue and wasm at least: ${requests}`);
+    const foreign = requests.filter((url) => !url.startsWith(server.origin + '/'));
+    assert.deepEqual(foreign, []);
+    const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    assert.match(csp, /default-src 'none'/);
+    assert.doesNotMatch(csp, /unsafe-inline/);
+    assert.deepEqual(problems, [], 'no console errors, CSP violations included');
+    await context.close();
+  });
+
+  test('loads every asset relative to the page, from a sub-path', async () => {
+    const { context, page, requests } = await openPage();
+    await page.goto(server.url);
+    await page.getByRole('textbox', { name: 'Command' }).waitFor();
+    const assets = requests.filter((url) => url !== server.url);
+    assert.ok(assets.length > 0);
+    for (const url of assets) {
+      assert.ok(url.startsWith(server.url), `${url} is under ${server.url}`);
+    }
+    await context.close();
+  });
+
+  test('speaks Spanish to a Spanish browser and remembers a switch to English', async () => {
+    const { context, page } = await openPage({ locale: 'es-ES' });
+    await page.goto(server.url);
+    await page.getByRole('textbox', { name: 'Comando' }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'es');
+    assert.equal(await page.locator('.tagline').innerText(), 'Un clúster de Kubernetes 1.36 en tu navegador');
+    await screenshot(page, 'spanish');
+    await page.getByRole('button', { name: 'English' }).click();
+    assert.equal(await page.locator('.tagline').innerText(), 'A Kubernetes 1.36 cluster in your browser');
+    await page.reload();
+    await page.getByRole('textbox', { name: 'Command' }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    await context.close();
+  });
+
+  test('a failure to start shows a message whose Reload button recovers the page', async () => {
+    const { context, page } = await openPage({ locale: 'en-US' });
+    await page.route('**/*.wasm', (route) => route.abort());
+    await page.goto(server.url);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /Timonel could not start/);
+    await screenshot(page, 'failed-start');
+    await page.unroute('**/*.wasm');
+    await page.getByRole('button', { name: 'Reload Timonel' }).click();
+    await page.getByRole('textbox', { name: 'Command' }).waitFor();
+    assert.equal(await alert.isVisible(), false);
+    await context.close();
+  });
+});

@@ -1,0 +1,57 @@
+//! The page's frame: header with the language switch, the terminal and the cluster.
+
+use crate::cluster_panel::ClusterPanel;
+use crate::crash;
+use crate::i18n::Lang;
+use crate::language_switch::LanguageSwitch;
+use crate::state::{Playground, PlaygroundHandle};
+use crate::terminal::Terminal;
+use gloo::storage::{LocalStorage, Storage};
+use yew::prelude::*;
+
+/// Where the chosen language is remembered.
+pub const LANG_KEY: &str = "timonel.lang";
+
+/// The remembered language, else the browser's preference.
+pub fn initial_lang() -> Lang {
+    if let Ok(lang) = LocalStorage::get::<Lang>(LANG_KEY) {
+        return lang;
+    }
+    let navigator = gloo::utils::window().navigator();
+    let mut preferred: Vec<String> = navigator
+        .languages()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
+    preferred.extend(navigator.language());
+    Lang::from_preferences(preferred.iter().map(String::as_str))
+}
+
+#[function_component]
+pub fn App() -> Html {
+    let playground = use_reducer(|| Playground::new(initial_lang()));
+    let lang = playground.lang;
+    use_effect_with(lang, |lang| {
+        if let Some(html) = gloo::utils::document().document_element() {
+            let _ = html.set_attribute("lang", lang.code());
+        }
+        crash::set_lang(*lang);
+    });
+    let s = lang.strings();
+    html! {
+        <ContextProvider<PlaygroundHandle> context={playground}>
+            <header class="topbar">
+                <div class="brand">
+                    <span class="logo" aria-hidden="true">{"⎈"}</span>
+                    <h1>{"Timonel"}</h1>
+                    <p class="tagline">{s.tagline}</p>
+                </div>
+                <LanguageSwitch />
+            </header>
+            <main class="panes">
+                <Terminal />
+                <ClusterPanel />
+            </main>
+        </ContextProvider<PlaygroundHandle>>
+    }
+}

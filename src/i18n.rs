@@ -1,0 +1,118 @@
+//! Every string the page shows, in English and Spanish. kubectl's own output stays in English,
+//! as the real one does.
+
+use serde::{Deserialize, Serialize};
+
+/// A language of the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    #[serde(rename = "en")]
+    En,
+    #[serde(rename = "es")]
+    Es,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Es];
+
+    /// The BCP 47 tag, for `<html lang>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+        }
+    }
+
+    /// The first supported language among the browser's preferences, else English.
+    pub fn from_preferences<'a>(preferred: impl IntoIterator<Item = &'a str>) -> Lang {
+        preferred
+            .into_iter()
+            .find_map(|tag| {
+                let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+                Lang::ALL.into_iter().find(|l| l.code() == primary)
+            })
+            .unwrap_or(Lang::En)
+    }
+
+    pub fn strings(self) -> &'static Strings {
+        match self {
+            Lang::En => &EN,
+            Lang::Es => &ES,
+        }
+    }
+}
+
+/// The page's strings. A struct rather than a map, so a string missing in one language is a
+/// compile error.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Strings {
+    /// The language's own name, for the switch.
+    pub language_name: &'static str,
+    pub language_switch_label: &'static str,
+    pub tagline: &'static str,
+    pub terminal_heading: &'static str,
+    pub terminal_welcome: &'static str,
+    pub command_label: &'static str,
+    pub cluster_heading: &'static str,
+    pub nodes_heading: &'static str,
+    pub role_control_plane: &'static str,
+    pub role_worker: &'static str,
+    pub crash_title: &'static str,
+    pub crash_body: &'static str,
+    pub crash_details: &'static str,
+    pub crash_reload: &'static str,
+}
+
+pub static EN: Strings = Strings {
+    language_name: "English",
+    language_switch_label: "Language",
+    tagline: "A Kubernetes 1.36 cluster in your browser",
+    terminal_heading: "Terminal",
+    terminal_welcome: "Welcome to Timonel. Type kubectl commands here, for example: kubectl version",
+    command_label: "Command",
+    cluster_heading: "Cluster",
+    nodes_heading: "Nodes",
+    role_control_plane: "control plane",
+    role_worker: "worker",
+    crash_title: "Timonel stopped because of an internal error",
+    crash_body: "This is a bug in Timonel, not something you did. Reload to start again.",
+    crash_details: "Technical details",
+    crash_reload: "Reload Timonel",
+};
+
+pub static ES: Strings = Strings {
+    language_name: "Español",
+    language_switch_label: "Idioma",
+    tagline: "Un clúster de Kubernetes 1.36 en tu navegador",
+    terminal_heading: "Terminal",
+    terminal_welcome: "Te damos la bienvenida a Timonel. Escribe aquí comandos de kubectl, por ejemplo: kubectl version",
+    command_label: "Comando",
+    cluster_heading: "Clúster",
+    nodes_heading: "Nodos",
+    role_control_plane: "plano de control",
+    role_worker: "nodo de trabajo",
+    crash_title: "Timonel se ha detenido por un error interno",
+    crash_body: "Es un fallo de Timonel, no algo que hayas hecho. Recarga para empezar de nuevo.",
+    crash_details: "Detalles técnicos",
+    crash_reload: "Recargar Timonel",
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_browser_language_picks_spanish_or_english() {
+        assert_eq!(Lang::from_preferences(["es-AR", "en"]), Lang::Es);
+        assert_eq!(Lang::from_preferences(["de-DE", "ES"]), Lang::Es);
+        assert_eq!(Lang::from_preferences(["en-GB"]), Lang::En);
+        assert_eq!(Lang::from_preferences(["fr"]), Lang::En);
+        assert_eq!(Lang::from_preferences([]), Lang::En);
+    }
+
+    #[test]
+    fn spanish_differs_from_english_where_words_differ() {
+        assert_ne!(EN.tagline, ES.tagline);
+        assert_ne!(EN.crash_reload, ES.crash_reload);
+    }
+}

@@ -1,0 +1,21 @@
+//! Timonel's web app: a thin Yew layer over the `kubectl` and `sim` crates.
+//!
+//! One reducer holds the playground ([`state::Playground`]), shared through a context; the
+//! components render what it holds and send it actions. No Kubernetes logic lives here.
+
+pub mod app;
+pub mod cluster_panel;
+pub mod crash;
+pub mod i18n;
+pub mod language_switch;
+pub mod state;
+pub mod terminal;
+
+/// Installs the crash handler and mounts the app on `#app`.
+pub fn start() {
+    crash::install();
+    let root = gloo::utils::document()
+        .get_element_by_id("app")
+        .unwrap_or_else(|| gloo::utils::body().into());
+    yew::Renderer::<app::App>::with_root(root).render();
+}

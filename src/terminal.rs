@@ -1,0 +1,96 @@
+//! The kubectl terminal: a prompt, and every command with what it printed.
+
+use crate::state::{Action, Entry, use_playground};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+struct EntryProps {
+    entry: Entry,
+}
+
+#[function_component]
+fn TranscriptEntry(props: &EntryProps) -> Html {
+    let Entry { line, output, .. } = &props.entry;
+    html! {
+        <li class="entry">
+            <div class="command"><span class="prompt" aria-hidden="true">{"$ "}</span>{line}</div>
+            if !output.stdout.is_empty() {
+                <pre class="stdout">{&output.stdout}</pre>
+            }
+            if !output.stderr.is_empty() {
+                <pre class="stderr">{&output.stderr}</pre>
+            }
+        </li>
+    }
+}
+
+#[function_component]
+pub fn Terminal() -> Html {
+    let playground = use_playground();
+    let s = playground.lang.strings();
+    let input = use_node_ref();
+    let scroller = use_node_ref();
+
+    let onkeydown = {
+        let playground = playground.clone();
+        let input = input.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() != "Enter" {
+                return;
+            }
+            e.prevent_default();
+            if let Some(field) = input.cast::<HtmlInputElement>() {
+                let line = field.value();
+                field.set_value("");
+                playground.dispatch(Action::RunCommand(line));
+            }
+        })
+    };
+
+    // Keep the newest output in view.
+    {
+        let scroller = scroller.clone();
+        use_effect_with(playground.revision, move |_| {
+            if let Some(el) = scroller.cast::<web_sys::Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
+
+    let focus_prompt = {
+        let input = input.clone();
+        Callback::from(move |_: MouseEvent| {
+            // Clicking the terminal focuses the prompt, unless the user is selecting text.
+            let selecting = gloo::utils::window()
+                .get_selection()
+                .ok()
+                .flatten()
+                .is_some_and(|sel| !sel.is_collapsed());
+            if !selecting && let Some(field) = input.cast::<HtmlInputElement>() {
+                let _ = field.focus();
+            }
+        })
+    };
+
+    let engine = playground.engine.borrow();
+    html! {
+        <section class="terminal" aria-labelledby="terminal-heading">
+            <h2 id="terminal-heading" class="visually-hidden">{s.terminal_heading}</h2>
+            <div class="screen" ref={scroller} onclick={focus_prompt}>
+                <p class="welcome">{s.terminal_welcome}</p>
+                <ol class="transcript" aria-live="polite">
+                    { for engine.transcript.iter().map(|entry| html! {
+                        <TranscriptEntry key={entry.id} entry={entry.clone()} />
+                    }) }
+                </ol>
+                <div class="prompt-line">
+                    <span class="prompt" aria-hidden="true">{"$ "}</span>
+                    <input ref={input} id="command" class="command-input" type="text"
+                        aria-label={s.command_label} autocomplete="off" autocapitalize="off"
+                        spellcheck="false" autofocus=true {onkeydown} />
+                </div>
+            </div>
+        </section>
+    }
+}
