@@ -41,13 +41,16 @@ fn text(root: &Element, selector: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn type_line(root: &Element, line: &str) {
-    let input: HtmlInputElement = root
-        .query_selector(".command-input")
+fn prompt(root: &Element) -> HtmlInputElement {
+    root.query_selector(".command-input")
         .unwrap()
         .unwrap()
         .dyn_into()
-        .unwrap();
+        .unwrap()
+}
+
+async fn type_line(root: &Element, line: &str) {
+    let input = prompt(root);
     input.set_value(line);
     let init = KeyboardEventInit::new();
     init.set_key("Enter");
@@ -79,12 +82,7 @@ async fn kubectl_version_answers_from_the_engine() {
         text(&root, ".entry .stdout"),
         "Client Version: v1.36.4\nKustomize Version: v5.8.1\nServer Version: v1.36.4\n"
     );
-    let input: HtmlInputElement = root
-        .query_selector(".command-input")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
+    let input = prompt(&root);
     assert_eq!(input.value(), "", "the prompt is cleared after Enter");
 }
 

@@ -40,35 +40,36 @@ fn write_seq(out: &mut String, items: &[Value], level: usize) {
     }
 }
 
-/// Writes what follows `key:` or `-`.
+/// Writes what follows `key:` or `-`. Under a dash, a nested block starts on the dash's line.
 fn write_child(out: &mut String, value: &Value, level: usize, in_seq: bool) {
-    match value {
+    let block = match value {
         Value::Object(map) if !map.is_empty() => {
-            if in_seq {
-                // The first key shares the dash's line.
-                out.push(' ');
-                let mut text = String::new();
-                write_map(&mut text, map, level + 2);
-                out.push_str(&text[level + 2..]);
-            } else {
-                out.push('\n');
-                write_map(out, map, level + 2);
-            }
+            let child_level = level + 2;
+            let mut text = String::new();
+            write_map(&mut text, map, child_level);
+            Some((text, child_level))
         }
         Value::Array(items) if !items.is_empty() => {
-            if in_seq {
-                out.push(' ');
-                let mut text = String::new();
-                write_seq(&mut text, items, level + 2);
-                out.push_str(&text[level + 2..]);
-            } else {
-                out.push('\n');
-                write_seq(out, items, level);
-            }
+            // A list under a key sits at the key's indent; under a dash, one level deeper.
+            let child_level = if in_seq { level + 2 } else { level };
+            let mut text = String::new();
+            write_seq(&mut text, items, child_level);
+            Some((text, child_level))
         }
-        scalar => {
+        _ => None,
+    };
+    match block {
+        Some((text, child_level)) if in_seq => {
             out.push(' ');
-            out.push_str(&scalar_text(scalar));
+            out.push_str(&text[child_level..]);
+        }
+        Some((text, _)) => {
+            out.push('\n');
+            out.push_str(&text);
+        }
+        None => {
+            out.push(' ');
+            out.push_str(&scalar_text(value));
             out.push('\n');
         }
     }
