@@ -97,6 +97,36 @@ describe('the playground page', () => {
     await context.close();
   });
 
+  test('the prompt keeps its history across a reload; clear, Ctrl-L and Ctrl-C act as in a shell', async () => {
+    const { context, page } = await openPage({ locale: 'en-US' });
+    await page.goto(server.url);
+    const prompt = page.getByRole('textbox', { name: 'Command' });
+    await typeLine(page, 'kubectl version --client');
+    await typeLine(page, 'kubectl version');
+    await page.locator('.entry').nth(1).waitFor();
+    await page.reload();
+    await prompt.fill('kubectl ge');
+    await prompt.press('ArrowUp');
+    assert.equal(await prompt.inputValue(), 'kubectl version');
+    await prompt.press('ArrowUp');
+    assert.equal(await prompt.inputValue(), 'kubectl version --client');
+    await prompt.press('ArrowDown');
+    await prompt.press('ArrowDown');
+    assert.equal(await prompt.inputValue(), 'kubectl ge', 'the line being typed comes back');
+    await prompt.press('Control+c');
+    assert.equal(await prompt.inputValue(), '');
+    assert.equal(await page.locator('.entry .command').last().innerText(), '$ kubectl ge^C');
+    await typeLine(page, 'kubectl version');
+    await prompt.press('Control+l');
+    assert.equal(await page.locator('.entry').count(), 0, 'Ctrl-L clears the screen');
+    await typeLine(page, 'kubectl version');
+    await typeLine(page, 'clear');
+    assert.equal(await page.locator('.entry').count(), 0, 'clear clears the screen');
+    await prompt.press('ArrowUp');
+    assert.equal(await prompt.inputValue(), 'clear');
+    await context.close();
+  });
+
   test('a failure to start shows a message whose Reload button recovers the page', async () => {
     const { context, page } = await openPage({ locale: 'en-US' });
     await page.route('**/*.wasm', (route) => route.abort());

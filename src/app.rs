@@ -2,6 +2,7 @@
 
 use crate::cluster_panel::ClusterPanel;
 use crate::crash;
+use crate::history::History;
 use crate::i18n::Lang;
 use crate::language_switch::LanguageSwitch;
 use crate::state::{Playground, PlaygroundHandle};
@@ -11,6 +12,15 @@ use yew::prelude::*;
 
 /// Where the chosen language is remembered.
 pub const LANG_KEY: &str = "timonel.lang";
+/// Where the prompt's history is kept (versioned: a new shape gets a new key).
+pub const HISTORY_KEY: &str = "timonel.history.v1";
+
+/// The remembered history; a missing or unreadable one starts empty.
+pub fn stored_history() -> History {
+    LocalStorage::get::<Vec<String>>(HISTORY_KEY)
+        .map(History::from_entries)
+        .unwrap_or_default()
+}
 
 /// The remembered language, else the browser's preference.
 pub fn initial_lang() -> Lang {
@@ -29,8 +39,17 @@ pub fn initial_lang() -> Lang {
 
 #[function_component]
 pub fn App() -> Html {
-    let playground = use_reducer(|| Playground::new(initial_lang()));
+    let playground = use_reducer(|| Playground::new(initial_lang(), stored_history()));
     let lang = playground.lang;
+    {
+        let engine = playground.engine.clone();
+        use_effect_with(playground.revision, move |revision| {
+            if *revision > 0 {
+                // Best effort: storage may be full or refused in a private window.
+                let _ = LocalStorage::set(HISTORY_KEY, engine.borrow().history.entries());
+            }
+        });
+    }
     use_effect_with(lang, |lang| {
         if let Some(html) = gloo::utils::document().document_element() {
             let _ = html.set_attribute("lang", lang.code());

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod cluster_panel;
 pub mod crash;
+pub mod history;
 pub mod i18n;
 pub mod language_switch;
 pub mod state;

@@ -3,6 +3,7 @@
 //! The engine (cluster and transcript) sits behind `Rc<RefCell<…>>` so an action mutates it in
 //! place instead of cloning it; `revision` tells components that something changed.
 
+use crate::history::History;
 use crate::i18n::Lang;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -14,6 +15,8 @@ pub struct Entry {
     pub id: u64,
     pub line: String,
     pub output: kubectl::Output,
+    /// Ctrl-C abandoned the line: it shows with `^C` and did not run.
+    pub interrupted: bool,
 }
 
 /// What the page owns besides the UI choices.
@@ -21,6 +24,32 @@ pub struct Entry {
 pub struct Engine {
     pub cluster: sim::Cluster,
     pub transcript: Vec<Entry>,
+    pub history: History,
+    next_id: u64,
+}
+
+impl Engine {
+    fn record(&mut self, line: String, output: kubectl::Output, interrupted: bool) {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.transcript.push(Entry {
+            id,
+            line,
+            output,
+            interrupted,
+        });
+    }
+
+    /// Runs a line typed at the prompt: the shell's own `clear`, or kubectl.
+    fn run(&mut self, line: String) {
+        self.history.push(&line);
+        if line.trim() == "clear" {
+            self.transcript.clear();
+            return;
+        }
+        let output = kubectl::run_line(&mut self.cluster, &line);
+        self.record(line, output, false);
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -41,16 +70,32 @@ impl PartialEq for Playground {
 pub enum Action {
     /// A line typed at the prompt.
     RunCommand(String),
+    /// Ctrl-C at the prompt: the line is abandoned.
+    Interrupt(String),
+    /// Ctrl-L: clear the screen (history stays).
+    ClearScreen,
     SetLang(Lang),
 }
 
 impl Playground {
-    pub fn new(lang: Lang) -> Self {
+    pub fn new(lang: Lang, history: History) -> Self {
+        let engine = Engine {
+            history,
+            ..Engine::default()
+        };
         Playground {
-            engine: Rc::default(),
+            engine: Rc::new(RefCell::new(engine)),
             revision: 0,
             lang,
         }
+    }
+
+    /// The same playground, marked as changed.
+    fn touched(&self) -> Rc<Self> {
+        Rc::new(Playground {
+            revision: self.revision + 1,
+            ..self.clone()
+        })
     }
 }
 
@@ -60,17 +105,18 @@ impl Reducible for Playground {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         match action {
             Action::RunCommand(line) => {
-                {
-                    let mut engine = self.engine.borrow_mut();
-                    let engine = &mut *engine;
-                    let output = kubectl::run_line(&mut engine.cluster, &line);
-                    let id = engine.transcript.len() as u64;
-                    engine.transcript.push(Entry { id, line, output });
-                }
-                Rc::new(Playground {
-                    revision: self.revision + 1,
-                    ..(*self).clone()
-                })
+                self.engine.borrow_mut().run(line);
+                self.touched()
+            }
+            Action::Interrupt(line) => {
+                self.engine
+                    .borrow_mut()
+                    .record(line, kubectl::Output::default(), true);
+                self.touched()
+            }
+            Action::ClearScreen => {
+                self.engine.borrow_mut().transcript.clear();
+                self.touched()
             }
             Action::SetLang(lang) => Rc::new(Playground {
                 lang,
@@ -93,9 +139,13 @@ pub fn use_playground() -> PlaygroundHandle {
 mod tests {
     use super::*;
 
+    fn playground() -> Rc<Playground> {
+        Rc::new(Playground::new(Lang::En, History::default()))
+    }
+
     #[test]
     fn running_a_command_records_it_with_its_output() {
-        let state = Rc::new(Playground::new(Lang::En));
+        let state = playground();
         let next = state.reduce(Action::RunCommand("kubectl version --client".into()));
         assert_eq!(next.revision, 1);
         let engine = next.engine.borrow();
@@ -110,8 +160,37 @@ mod tests {
     }
 
     #[test]
+    fn commands_go_into_the_history_and_clear_empties_the_screen_only() {
+        let state = playground()
+            .reduce(Action::RunCommand("kubectl version".into()))
+            .reduce(Action::RunCommand("clear".into()));
+        let engine = state.engine.borrow();
+        assert!(engine.transcript.is_empty());
+        assert_eq!(engine.history.entries(), ["kubectl version", "clear"]);
+    }
+
+    #[test]
+    fn an_interrupted_line_shows_but_neither_runs_nor_enters_the_history() {
+        let state = playground().reduce(Action::Interrupt("kubectl versio".into()));
+        let engine = state.engine.borrow();
+        assert!(engine.transcript[0].interrupted);
+        assert_eq!(engine.transcript[0].output, kubectl::Output::default());
+        assert!(engine.history.entries().is_empty());
+    }
+
+    #[test]
+    fn ctrl_l_clears_the_screen_and_keeps_the_history() {
+        let state = playground()
+            .reduce(Action::RunCommand("kubectl version".into()))
+            .reduce(Action::ClearScreen);
+        let engine = state.engine.borrow();
+        assert!(engine.transcript.is_empty());
+        assert_eq!(engine.history.entries(), ["kubectl version"]);
+    }
+
+    #[test]
     fn switching_language_keeps_the_cluster() {
-        let state = Rc::new(Playground::new(Lang::En));
+        let state = playground();
         let engine = state.engine.clone();
         let next = state.reduce(Action::SetLang(Lang::Es));
         assert_eq!(next.lang, Lang::Es);

@@ -1,5 +1,6 @@
 //! The kubectl terminal: a prompt, and every command with what it printed.
 
+use crate::history::Cursor;
 use crate::state::{Action, Entry, use_playground};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -11,10 +12,18 @@ struct EntryProps {
 
 #[function_component]
 fn TranscriptEntry(props: &EntryProps) -> Html {
-    let Entry { line, output, .. } = &props.entry;
+    let Entry {
+        line,
+        output,
+        interrupted,
+        ..
+    } = &props.entry;
     html! {
         <li class="entry">
-            <div class="command"><span class="prompt" aria-hidden="true">{"$ "}</span>{line}</div>
+            <div class="command">
+                <span class="prompt" aria-hidden="true">{"$ "}</span>{line}
+                if *interrupted { <span class="interrupt">{"^C"}</span> }
+            </div>
             if !output.stdout.is_empty() {
                 <pre class="stdout">{&output.stdout}</pre>
             }
@@ -32,20 +41,58 @@ pub fn Terminal() -> Html {
     let input = use_node_ref();
     let scroller = use_node_ref();
 
+    let cursor = use_mut_ref(Cursor::default);
+
     let onkeydown = {
         let playground = playground.clone();
         let input = input.clone();
+        let cursor = cursor.clone();
         Callback::from(move |e: KeyboardEvent| {
-            if e.key() != "Enter" {
+            let Some(field) = input.cast::<HtmlInputElement>() else {
                 return;
-            }
+            };
+            let ctrl = e.ctrl_key() && !e.alt_key() && !e.meta_key();
+            let recalled = match (e.key().as_str(), ctrl) {
+                ("Enter", _) => {
+                    cursor.borrow_mut().reset();
+                    let line = field.value();
+                    field.set_value("");
+                    playground.dispatch(Action::RunCommand(line));
+                    None
+                }
+                ("ArrowUp", false) => {
+                    let engine = playground.engine.borrow();
+                    Some(cursor.borrow_mut().up(&engine.history, &field.value()))
+                }
+                ("ArrowDown", false) => {
+                    let engine = playground.engine.borrow();
+                    Some(cursor.borrow_mut().down(&engine.history))
+                }
+                // Ctrl-C copies when text is selected; otherwise it abandons the line.
+                ("c", true) if !text_selected() => {
+                    cursor.borrow_mut().reset();
+                    let line = field.value();
+                    field.set_value("");
+                    playground.dispatch(Action::Interrupt(line));
+                    None
+                }
+                ("l", true) => {
+                    playground.dispatch(Action::ClearScreen);
+                    None
+                }
+                _ => return,
+            };
             e.prevent_default();
-            if let Some(field) = input.cast::<HtmlInputElement>() {
-                let line = field.value();
-                field.set_value("");
-                playground.dispatch(Action::RunCommand(line));
+            if let Some(Some(line)) = recalled {
+                field.set_value(&line);
+                let end = line.encode_utf16().count() as u32;
+                let _ = field.set_selection_range(end, end);
             }
         })
+    };
+    let oninput = {
+        let cursor = cursor.clone();
+        Callback::from(move |_: InputEvent| cursor.borrow_mut().reset())
     };
 
     // Keep the newest output in view.
@@ -62,12 +109,9 @@ pub fn Terminal() -> Html {
         let input = input.clone();
         Callback::from(move |_: MouseEvent| {
             // Clicking the terminal focuses the prompt, unless the user is selecting text.
-            let selecting = gloo::utils::window()
-                .get_selection()
-                .ok()
-                .flatten()
-                .is_some_and(|sel| !sel.is_collapsed());
-            if !selecting && let Some(field) = input.cast::<HtmlInputElement>() {
+            if !text_selected()
+                && let Some(field) = input.cast::<HtmlInputElement>()
+            {
                 let _ = field.focus();
             }
         })
@@ -88,9 +132,18 @@ pub fn Terminal() -> Html {
                     <span class="prompt" aria-hidden="true">{"$ "}</span>
                     <input ref={input} id="command" class="command-input" type="text"
                         aria-label={s.command_label} autocomplete="off" autocapitalize="off"
-                        spellcheck="false" autofocus=true {onkeydown} />
+                        spellcheck="false" autofocus=true {onkeydown} {oninput} />
                 </div>
             </div>
         </section>
     }
+}
+
+/// Is some text on the page selected (so Ctrl-C means copy)?
+fn text_selected() -> bool {
+    gloo::utils::window()
+        .get_selection()
+        .ok()
+        .flatten()
+        .is_some_and(|sel| !sel.is_collapsed())
 }
