@@ -5,13 +5,16 @@ use crate::crash;
 use crate::history::History;
 use crate::i18n::Lang;
 use crate::language_switch::LanguageSwitch;
-use crate::state::{Playground, PlaygroundHandle};
+use crate::state::{Action, Playground, PlaygroundHandle};
 use crate::terminal::Terminal;
 use gloo::storage::{LocalStorage, Storage};
+use gloo::timers::callback::Interval;
 use yew::prelude::*;
 
 /// Where the chosen language is remembered.
 pub const LANG_KEY: &str = "timonel.lang";
+/// The performance mark set when the page first shows a working prompt.
+pub const READY_MARK: &str = "timonel:ready";
 /// Where the prompt's history is kept (versioned: a new shape gets a new key).
 pub const HISTORY_KEY: &str = "timonel.history.v1";
 
@@ -55,6 +58,20 @@ pub fn App() -> Html {
             let _ = html.set_attribute("lang", lang.code());
         }
         crash::set_lang(*lang);
+    });
+    // The cluster lives on: one tick a second, stopped when the app goes away.
+    {
+        let playground = playground.clone();
+        use_effect_with((), move |_| {
+            let timer = Interval::new(1_000, move || playground.dispatch(Action::Tick));
+            move || drop(timer)
+        });
+    }
+    // The moment the prompt can take a command: the end-to-end tests read this mark.
+    use_effect_with((), |_| {
+        if let Some(performance) = gloo::utils::window().performance() {
+            let _ = performance.mark(READY_MARK);
+        }
     });
     let s = lang.strings();
     html! {

@@ -1,7 +1,61 @@
-//! The cluster side of the page: what the simulated cluster holds, drawn from `sim`.
+//! The cluster side of the page: every node with its pods, as `sim`'s view models give them.
 
+use crate::i18n::Strings;
 use crate::state::use_playground;
+use sim::views::{NodeView, PodView};
 use yew::prelude::*;
+
+/// The colour family of a pod's STATUS, for its tile.
+fn status_class(pod: &PodView) -> &'static str {
+    let ready = pod
+        .ready
+        .split_once('/')
+        .is_some_and(|(r, t)| r == t && t != "0");
+    match pod.status.as_str() {
+        "Running" if ready => "pod-ready",
+        "Running" => "pod-running",
+        "Pending" | "ContainerCreating" | "PodInitializing" => "pod-starting",
+        "Completed" | "Succeeded" => "pod-done",
+        "Terminating" => "pod-terminating",
+        s if s.starts_with("Init:") => "pod-starting",
+        _ => "pod-failing",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct NodeCardProps {
+    node: NodeView,
+    strings: &'static Strings,
+}
+
+#[function_component]
+fn NodeCard(props: &NodeCardProps) -> Html {
+    let NodeCardProps { node, strings: s } = props;
+    let role = if node.roles.contains("control-plane") {
+        s.role_control_plane
+    } else {
+        s.role_worker
+    };
+    let not_ready = node.status != "Ready";
+    html! {
+        <li class={classes!("node", not_ready.then_some("node-not-ready"))}>
+            <div class="node-head">
+                <span class="node-name">{&node.name}</span>
+                <span class="node-status">{&node.status}</span>
+            </div>
+            <span class="node-role">{role}</span>
+            <ul class="pods" aria-label={format!("{} {}", s.pods_on, node.name)}>
+                { for node.pods.iter().map(|pod| html! {
+                    <li key={pod.uid.clone()} class={classes!("pod", status_class(pod))}
+                        title={format!("{}/{} · {} · {}", pod.namespace, pod.name, pod.ready, pod.status)}>
+                        <span class="pod-name">{&pod.name}</span>
+                        <span class="pod-status">{&pod.status}</span>
+                    </li>
+                }) }
+            </ul>
+        </li>
+    }
+}
 
 #[function_component]
 pub fn ClusterPanel() -> Html {
@@ -9,27 +63,52 @@ pub fn ClusterPanel() -> Html {
     let s = playground.lang.strings();
     let engine = playground.engine.borrow();
     let cluster = &engine.cluster;
-    let control_plane = format!("{}-control-plane", cluster.config().name);
-    let nodes = cluster.node_names().into_iter().map(|name| {
-        let role = if name == control_plane {
-            s.role_control_plane
-        } else {
-            s.role_worker
-        };
-        html! {
-            <li class="node" key={name.clone()}>
-                <span class="node-name">{name}</span>
-                <span class="node-role">{role}</span>
-            </li>
-        }
-    });
     html! {
         <section class="cluster" aria-labelledby="cluster-heading">
             <h2 id="cluster-heading">
                 {s.cluster_heading}{" "}<code class="cluster-name">{&cluster.config().name}</code>
             </h2>
+            <p class="clock">{s.cluster_clock}{" "}<time>{cluster.now().rfc3339()}</time></p>
             <h3>{s.nodes_heading}</h3>
-            <ul class="nodes">{ for nodes }</ul>
+            <ul class="nodes">
+                { for cluster.node_views().into_iter().map(|node| {
+                    let key = node.uid.clone();
+                    html! { <NodeCard {key} {node} strings={s} /> }
+                }) }
+            </ul>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod(ready: &str, status: &str) -> PodView {
+        PodView {
+            uid: "u".into(),
+            namespace: "default".into(),
+            name: "p".into(),
+            ready: ready.into(),
+            status: status.into(),
+            restarts: 0,
+            node: None,
+            ip: None,
+            owner: None,
+        }
+    }
+
+    #[test]
+    fn pod_tiles_are_coloured_by_what_kubectl_would_say() {
+        assert_eq!(status_class(&pod("1/1", "Running")), "pod-ready");
+        assert_eq!(status_class(&pod("0/1", "Running")), "pod-running");
+        assert_eq!(
+            status_class(&pod("0/1", "ContainerCreating")),
+            "pod-starting"
+        );
+        assert_eq!(status_class(&pod("0/2", "Init:0/1")), "pod-starting");
+        assert_eq!(status_class(&pod("0/1", "CrashLoopBackOff")), "pod-failing");
+        assert_eq!(status_class(&pod("0/1", "Completed")), "pod-done");
+        assert_eq!(status_class(&pod("1/1", "Terminating")), "pod-terminating");
     }
 }

@@ -55,6 +55,10 @@ pub struct Strings {
     pub command_label: &'static str,
     pub cluster_heading: &'static str,
     pub nodes_heading: &'static str,
+    /// Before the cluster's virtual time.
+    pub cluster_clock: &'static str,
+    /// Before a node's name, labelling its list of pods.
+    pub pods_on: &'static str,
     pub role_control_plane: &'static str,
     pub role_worker: &'static str,
     pub crash_title: &'static str,
@@ -72,6 +76,8 @@ pub static EN: Strings = Strings {
     command_label: "Command",
     cluster_heading: "Cluster",
     nodes_heading: "Nodes",
+    cluster_clock: "Cluster time",
+    pods_on: "Pods on",
     role_control_plane: "control plane",
     role_worker: "worker",
     crash_title: "Timonel stopped because of an internal error",
@@ -89,6 +95,8 @@ pub static ES: Strings = Strings {
     command_label: "Comando",
     cluster_heading: "Clúster",
     nodes_heading: "Nodos",
+    cluster_clock: "Hora del clúster",
+    pods_on: "Pods en",
     role_control_plane: "plano de control",
     role_worker: "nodo de trabajo",
     crash_title: "Timonel se ha detenido por un error interno",

@@ -52,6 +52,9 @@ impl Engine {
     }
 }
 
+/// Cluster seconds that pass on each tick of the page's timer (one per real second).
+pub const TICK_SECONDS: u64 = 1;
+
 #[derive(Clone, Debug)]
 pub struct Playground {
     pub engine: Rc<RefCell<Engine>>,
@@ -74,6 +77,8 @@ pub enum Action {
     Interrupt(String),
     /// Ctrl-L: clear the screen (history stays).
     ClearScreen,
+    /// The page's timer: one second of cluster time passes.
+    Tick,
     SetLang(Lang),
 }
 
@@ -116,6 +121,13 @@ impl Reducible for Playground {
             }
             Action::ClearScreen => {
                 self.engine.borrow_mut().transcript.clear();
+                self.touched()
+            }
+            Action::Tick => {
+                self.engine
+                    .borrow_mut()
+                    .cluster
+                    .advance(sim::Duration::seconds(TICK_SECONDS));
                 self.touched()
             }
             Action::SetLang(lang) => Rc::new(Playground {
@@ -186,6 +198,15 @@ mod tests {
         let engine = state.engine.borrow();
         assert!(engine.transcript.is_empty());
         assert_eq!(engine.history.entries(), ["kubectl version"]);
+    }
+
+    #[test]
+    fn a_tick_moves_the_cluster_clock() {
+        let state = playground();
+        let before = state.engine.borrow().cluster.now();
+        let state = state.reduce(Action::Tick);
+        let after = state.engine.borrow().cluster.now();
+        assert_eq!(after, before.plus(sim::Duration::seconds(TICK_SECONDS)));
     }
 
     #[test]

@@ -14,6 +14,18 @@ async fn flush() {
     yew::platform::time::sleep(Duration::ZERO).await;
 }
 
+/// Flushes until `selector` matches inside `root`: Yew may spread a large render over several
+/// turns of the event loop. Bounded by a number of turns, not by time.
+async fn rendered(root: &Element, selector: &str) {
+    for _ in 0..100 {
+        if root.query_selector(selector).unwrap().is_some() {
+            return;
+        }
+        flush().await;
+    }
+    panic!("{selector} never rendered");
+}
+
 fn document() -> web_sys::Document {
     gloo::utils::document()
 }
@@ -29,7 +41,7 @@ async fn mount() -> Element {
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<App>::with_root(root.clone()).render();
-    flush().await;
+    rendered(&root, ".command-input").await;
     root
 }
 
@@ -77,6 +89,7 @@ async fn the_frame_shows_a_terminal_and_the_clusters_nodes() {
 async fn kubectl_version_answers_from_the_engine() {
     let root = mount().await;
     type_line(&root, "kubectl version").await;
+    rendered(&root, ".entry .stdout").await;
     assert_eq!(text(&root, ".entry .command"), "$ kubectl version");
     assert_eq!(
         text(&root, ".entry .stdout"),
@@ -90,6 +103,7 @@ async fn kubectl_version_answers_from_the_engine() {
 async fn errors_show_apart_from_output() {
     let root = mount().await;
     type_line(&root, "kubectl versoin").await;
+    rendered(&root, ".entry .stderr").await;
     assert!(text(&root, ".entry .stderr").starts_with("error: unknown command \"versoin\""));
     assert!(root.query_selector(".entry .stdout").unwrap().is_none());
 }

@@ -4,6 +4,7 @@
 //! app, the native CLI and the transcript tests all show exactly the same text.
 
 mod flags;
+mod generators;
 mod lexer;
 mod printers;
 mod root;

@@ -1,6 +1,6 @@
 //! The `kubectl` root command: picks the subcommand, or says what kubectl says when there is none.
 
-use crate::{Output, version};
+use crate::{Output, generators, version};
 use sim::Cluster;
 
 /// kubectl's subcommands in the order kubectl registers them, which is the order its
@@ -59,6 +59,8 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
     match command.as_str() {
         "-h" | "--help" | "help" => Output::ok(help()),
         "version" => version::run(cluster, rest),
+        "create" => generators::create(cluster, rest),
+        "run" => generators::run(cluster, rest),
         known if COMMANDS.contains(&known) => Output::error(format!(
             "\"kubectl {known}\" is not available in this playground yet; try \"kubectl version\""
         )),

@@ -3,9 +3,30 @@
 //! `sim` knows nothing of the DOM, YAML text, kubectl syntax, the wall clock or OS randomness.
 //! Time enters only through the virtual clock and randomness only through the seed, so the same
 //! seed and the same requests always give the same cluster.
+//!
+//! Everything talks through the [`apiserver::ApiServer`]: kubectl, controllers, the scheduler and
+//! the kubelets read its store and write through its verbs, and every write is recorded in the
+//! watch log with the component that made it.
 
+pub mod api;
+pub mod apiserver;
+mod bootstrap;
+pub mod clock;
+pub mod controllers;
+pub mod events;
+pub mod kubelet;
+pub mod labels;
+pub mod rng;
+pub mod scheduler;
 pub mod version;
+pub mod views;
 
+pub use api::{Kind, Object, Resource};
+pub use apiserver::{
+    Actor, ApiServer, DeleteOptions, FieldValidation, ListOptions, ObjectList, Patch, PatchType,
+    PropagationPolicy, Status, StatusReason, WatchEvent, WriteOptions, WriteResult,
+};
+pub use clock::{Duration, Time};
 pub use version::{KUBERNETES_VERSION, VersionInfo};
 
 /// How a fresh cluster is built: a plain struct, so a UI, a test or the CLI can change it.
@@ -17,6 +38,16 @@ pub struct Config {
     pub seed: u64,
     /// Worker nodes beside the control-plane node.
     pub workers: u32,
+    /// CPU cores of every node (capacity and allocatable).
+    pub node_cpu: u32,
+    /// Memory of every node in MiB (capacity and allocatable).
+    pub node_memory_mib: u64,
+    /// Maximum pods per node (the kubelet's `--max-pods`).
+    pub max_pods: u32,
+    /// How many watch events the api-server keeps before compacting (older cursors get 410 Gone).
+    pub watch_history: usize,
+    /// Writes one `settle` may make before it stops and reports a runaway loop.
+    pub work_budget_writes: u64,
 }
 
 impl Default for Config {
@@ -25,6 +56,11 @@ impl Default for Config {
             name: "timonel".to_string(),
             seed: 1,
             workers: 2,
+            node_cpu: 4,
+            node_memory_mib: 8 * 1024,
+            max_pods: 110,
+            watch_history: 100_000,
+            work_budget_writes: controllers::DEFAULT_WORK_BUDGET_WRITES,
         }
     }
 }
@@ -33,11 +69,26 @@ impl Default for Config {
 #[derive(Clone, Debug)]
 pub struct Cluster {
     config: Config,
+    api: ApiServer,
+    controllers: controllers::ControllerManager,
 }
 
 impl Cluster {
+    /// Boots a cluster as `kind create cluster` leaves it: nodes, system namespaces, service
+    /// accounts and the kube-system pods, all created through the api-server.
     pub fn new(config: Config) -> Self {
-        Cluster { config }
+        let api = ApiServer::new(config.seed, config.watch_history);
+        let controllers = controllers::ControllerManager {
+            work_budget_writes: config.work_budget_writes,
+            ..Default::default()
+        };
+        let mut cluster = Cluster {
+            config,
+            api,
+            controllers,
+        };
+        bootstrap::boot(&mut cluster);
+        cluster
     }
 
     pub fn config(&self) -> &Config {
@@ -61,6 +112,122 @@ impl Cluster {
             });
         }
         nodes
+    }
+
+    /// Adds a worker node as `kind` would name it (`<name>-worker<N>`), registered by its
+    /// kubelet. Returns the node's name.
+    pub fn add_worker(&mut self) -> Result<String, Status> {
+        let existing: Vec<String> = self
+            .api
+            .iter(Kind::Node, None)
+            .map(|n| n.metadata().name.clone())
+            .collect();
+        let mut n = 1;
+        let name = loop {
+            let candidate = match n {
+                1 => format!("{}-worker", self.config.name),
+                n => format!("{}-worker{n}", self.config.name),
+            };
+            if !existing.contains(&candidate) {
+                break candidate;
+            }
+            n += 1;
+        };
+        // The node IPAM range allocator hands out the lowest free pod CIDR.
+        let used: std::collections::BTreeSet<usize> = self
+            .api
+            .iter_as::<api::Node>(None)
+            .filter_map(|n| n.spec.pod_cidr.as_deref()?.split('.').nth(2)?.parse().ok())
+            .collect();
+        let index = (0..).find(|i| !used.contains(i)).unwrap_or(existing.len());
+        let node = bootstrap::node_object(
+            &self.config.name,
+            &name,
+            index,
+            false,
+            &self.config,
+            &mut self.api,
+        );
+        self.api.create(&Actor::kubelet(&name), node)?;
+        Ok(name)
+    }
+
+    /// The api-server: reads and the request verbs.
+    pub fn api(&self) -> &ApiServer {
+        &self.api
+    }
+
+    /// The api-server for writes. Writes do not run controllers: call [`Cluster::settle`] (or
+    /// [`Cluster::advance`]) to let the control plane react.
+    pub fn api_mut(&mut self) -> &mut ApiServer {
+        &mut self.api
+    }
+
+    /// The current virtual time.
+    pub fn now(&self) -> Time {
+        self.api.now()
+    }
+
+    /// Runs every component until nothing more is due now. Returns `false` if the work budget
+    /// ran out (a runaway loop), leaving the cluster consistent but unsettled.
+    pub fn settle(&mut self) -> bool {
+        self.controllers.run(&mut self.api)
+    }
+
+    /// Whether the last settle stopped on the work budget (a runaway loop, or a huge request such
+    /// as a million replicas): the cluster is consistent, and the next settle carries on.
+    pub fn budget_exhausted(&self) -> bool {
+        self.controllers.budget_exhausted
+    }
+
+    /// Moves the virtual clock forward by `d`, stopping at every moment a component has work
+    /// due (a kubelet finishing an image pull, a grace period ending) and settling there.
+    /// Returns `false` if a settle ran out of work budget.
+    pub fn advance(&mut self, d: Duration) -> bool {
+        let target = self.api.now().plus(d);
+        let mut ok = self.settle();
+        while let Some(due) = self.controllers.kubelets.next_due() {
+            if due > target {
+                break;
+            }
+            self.api.advance_clock_to(due);
+            ok &= self.settle();
+        }
+        self.api.advance_clock_to(target);
+        ok &= self.settle();
+        ok
+    }
+
+    /// The scheduler's record of its latest attempts (per node, per plugin).
+    pub fn scheduler(&self) -> &scheduler::Scheduler {
+        &self.controllers.scheduler
+    }
+
+    /// Every node with its pods, as plain sorted data for a UI.
+    pub fn node_views(&self) -> Vec<views::NodeView> {
+        views::node_views(&self.api)
+    }
+
+    /// The control-plane activity feed since a resourceVersion (0 for everything kept).
+    pub fn activity_since(&self, after: u64) -> Vec<views::Activity> {
+        views::activity_since(&self.api, after)
+    }
+
+    /// The kubelets (image caches, pod workers).
+    pub fn kubelets(&self) -> &kubelet::Kubelets {
+        &self.controllers.kubelets
+    }
+
+    /// Everything the cluster holds, serialized: objects in key order and the watch log.
+    /// Equal seeds and requests give byte-identical snapshots.
+    pub fn snapshot(&self) -> serde_json::Value {
+        let log: Vec<serde_json::Value> = self
+            .api
+            .log()
+            .iter()
+            .map(|e| serde_json::to_value(e).unwrap_or_default())
+            .collect();
+        serde_json::json!({ "objects": self.api.dump(), "log": log })
     }
 }
 

@@ -1,0 +1,158 @@
+//! What every generator shares: `--dry-run`, `-o`, `-n`, `--save-config`, and printing or
+//! (later) sending the generated object.
+
+use super::cli::{Flag, Kind, Parsed, flag, optional, short};
+use super::doc::Doc;
+use crate::Output;
+use crate::printers::yaml;
+
+/// The printing and request flags every `kubectl create <generator>` accepts.
+pub const CREATE_FLAGS: &[Flag] = &[
+    short("output", 'o', Kind::String),
+    flag("template", Kind::String),
+    flag("show-managed-fields", Kind::Bool),
+    flag("allow-missing-template-keys", Kind::Bool),
+    flag("save-config", Kind::Bool),
+    optional("validate", "strict"),
+    optional("dry-run", "unchanged"),
+    flag("field-manager", Kind::String),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DryRun {
+    None,
+    Client,
+    Server,
+}
+
+/// The generated object and what kubectl needs to name it.
+#[derive(Clone, Debug)]
+pub struct Generated {
+    pub doc: Doc,
+    /// `deployment.apps`, `pod`, `service`…: the prefix of `-o name` and of `created`.
+    pub resource: &'static str,
+    pub name: String,
+}
+
+/// How the command was asked to finish: dry run or not, and which printer.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub dry_run: DryRun,
+    pub output: String,
+    /// `-n` when given on the command line (kubectl's `EnforceNamespace`).
+    pub namespace: Option<String>,
+    pub save_config: bool,
+    warning: Option<String>,
+}
+
+const PRINTER_FORMATS: &str = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,name,template,templatefile,yaml";
+
+impl Options {
+    /// `GetDryRunStrategy` and `PrintFlags.ToPrinter`, in that order.
+    pub fn from_flags(parsed: &Parsed) -> Result<Options, Output> {
+        let mut warning = None;
+        let dry_run = match parsed.string("dry-run") {
+            None | Some("none") => DryRun::None,
+            Some("client") => DryRun::Client,
+            Some("server") => DryRun::Server,
+            Some("unchanged") => {
+                warning = Some(
+                    "Warning: --dry-run is deprecated and can be replaced with --dry-run=client.\n"
+                        .to_string(),
+                );
+                DryRun::Client
+            }
+            Some(other) => {
+                return Err(Output::error(format!(
+                    "Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+                )));
+            }
+        };
+        let output = parsed.string_or_empty("output").to_string();
+        match output.as_str() {
+            "" | "yaml" | "json" | "name" => {}
+            "go-template" | "go-template-file" | "jsonpath" | "jsonpath-as-json"
+            | "jsonpath-file" | "kyaml" | "template" | "templatefile" => {
+                return Err(Output::error(format!(
+                    "-o {output} is not available in this playground yet; use -o yaml, -o json or -o name"
+                )));
+            }
+            other
+                if other.starts_with("jsonpath=")
+                    || other.starts_with("go-template=")
+                    || other.starts_with("template=")
+                    || other.starts_with("custom-columns") =>
+            {
+                return Err(Output::error(format!(
+                    "-o {other} is not available in this playground yet; use -o yaml, -o json or -o name"
+                )));
+            }
+            other => {
+                return Err(Output::error(format!(
+                    "unable to match a printer suitable for the output format \"{other}\", allowed formats are: {PRINTER_FORMATS}"
+                )));
+            }
+        }
+        Ok(Options {
+            dry_run,
+            output,
+            namespace: parsed.string("namespace").map(str::to_string),
+            save_config: parsed.bool("save-config"),
+            warning,
+        })
+    }
+
+    /// `metadata.namespace` of a namespaced object: only when `-n` was given.
+    pub fn namespace_doc(&self) -> Option<Doc> {
+        self.namespace
+            .as_deref()
+            .filter(|ns| !ns.is_empty())
+            .map(Doc::str)
+    }
+
+    /// Prints the object (client dry run), or says that creating is not wired yet.
+    pub fn finish(&self, mut generated: Generated) -> Output {
+        if self.save_config {
+            save_config(&mut generated.doc);
+        }
+        let mut out = match self.dry_run {
+            DryRun::Client => Output::ok(print(&generated, &self.output)),
+            // The object is ready to be sent; the api-server's create request is wired later.
+            DryRun::None | DryRun::Server => {
+                Output::error("creating objects is not available in this playground yet")
+            }
+        };
+        if let Some(w) = &self.warning {
+            out.stderr.insert_str(0, w);
+        }
+        out
+    }
+}
+
+/// What kubectl's printer writes for a created object.
+pub fn print(generated: &Generated, output: &str) -> String {
+    let name = format!("{}/{}", generated.resource, generated.name);
+    match output {
+        "yaml" => yaml::to_string(&generated.doc.to_value()),
+        "json" => generated.doc.to_go_json_pretty() + "\n",
+        "name" => name + "\n",
+        _ => format!("{name} created (dry run)\n"),
+    }
+}
+
+/// `--save-config`: the object itself, as compact JSON, in the last-applied annotation.
+fn save_config(doc: &mut Doc) {
+    const KEY: &str = "kubectl.kubernetes.io/last-applied-configuration";
+    let applied = doc.to_go_json() + "\n";
+    let Some(meta) = doc.get_mut("metadata") else {
+        return;
+    };
+    let mut annotations = match meta.get_mut("annotations") {
+        Some(Doc::Obj(fields)) => fields.clone(),
+        _ => Vec::new(),
+    };
+    annotations.retain(|(k, _)| k != KEY);
+    annotations.push((KEY.to_string(), Doc::Str(applied)));
+    annotations.sort_by(|a, b| a.0.cmp(&b.0));
+    meta.set("annotations", Doc::Obj(annotations));
+}

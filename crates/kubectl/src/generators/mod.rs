@@ -1,0 +1,242 @@
+//! Generators: `kubectl create <kind> …` and `kubectl run …` build an object from flags.
+//!
+//! Each generator parses its command line as kubectl does (pflag's errors, cobra's usage
+//! hints), builds the object kubectl would send ([`common::Generated`], whose `doc` keeps
+//! the Go field order and converts to a `serde_json::Value`), and then prints it for
+//! `--dry-run=client`. Sending it to the api-server is the next step (see
+//! [`common::Options::finish`]).
+
+mod cli;
+mod common;
+mod configmap;
+mod deployment;
+mod doc;
+mod ingress;
+mod job;
+mod namespace;
+mod run;
+mod secret;
+mod service;
+mod sources;
+mod validation;
+
+use crate::Output;
+use cli::{GLOBAL, Kind};
+use sim::Cluster;
+
+/// `kubectl run …`
+pub fn run(_cluster: &mut Cluster, args: &[String]) -> Output {
+    run::run(args)
+}
+
+/// `kubectl create …`: the generator subcommands; `create -f` is not handled here.
+pub fn create(_cluster: &mut Cluster, args: &[String]) -> Output {
+    let split = split_subcommand(args);
+    let is_generator = split
+        .as_ref()
+        .is_some_and(|(sub, _)| GENERATORS.contains(&sub.as_str()));
+    if !is_generator
+        && args
+            .iter()
+            .take_while(|w| *w != "--")
+            .any(|w| is_file_flag(w))
+    {
+        return Output::error("\"kubectl create -f\" is not available in this playground yet");
+    }
+    let Some((sub, rest)) = split else {
+        return Output::error("must specify one of -f and -k");
+    };
+    match sub.as_str() {
+        "deployment" | "deploy" => deployment::run(&rest),
+        "configmap" | "cm" => configmap::run(&rest),
+        "namespace" | "ns" => namespace::run(&rest),
+        "job" => job::run(&rest),
+        "ingress" | "ing" => ingress::run(&rest),
+        "secret" => secret_command(&rest),
+        "service" | "svc" => service_command(&rest),
+        "clusterrole"
+        | "clusterrolebinding"
+        | "cronjob"
+        | "cj"
+        | "poddisruptionbudget"
+        | "pdb"
+        | "priorityclass"
+        | "pc"
+        | "quota"
+        | "resourcequota"
+        | "role"
+        | "rolebinding"
+        | "serviceaccount"
+        | "sa"
+        | "token" => Output::error(format!(
+            "\"kubectl create {sub}\" is not available in this playground yet"
+        )),
+        _ => Output::error(format!(
+            "Unexpected args: [{}]\nSee 'kubectl create -h' for help and examples",
+            args.iter()
+                .filter(|a| !a.starts_with('-'))
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" ")
+        )),
+    }
+}
+
+/// The subcommands of `kubectl create` that this module answers.
+const GENERATORS: &[&str] = &[
+    "deployment",
+    "deploy",
+    "configmap",
+    "cm",
+    "namespace",
+    "ns",
+    "job",
+    "ingress",
+    "ing",
+    "secret",
+    "service",
+    "svc",
+];
+
+/// `-f`/`--filename`/`-k`/`--kustomize`: `kubectl create` from files, not a generator.
+fn is_file_flag(word: &str) -> bool {
+    let name = word.split('=').next().unwrap_or(word);
+    matches!(name, "--filename" | "--kustomize")
+        || (word.starts_with("-f") || word.starts_with("-k")) && !word.starts_with("--")
+}
+
+fn secret_command(args: &[String]) -> Output {
+    let Some((sub, rest)) = split_subcommand(args) else {
+        return Output::error(
+            "\"kubectl create secret\" needs a type: generic, tls or docker-registry",
+        );
+    };
+    match sub.as_str() {
+        "generic" => secret::run(&rest),
+        "tls" | "docker-registry" => Output::error(format!(
+            "\"kubectl create secret {sub}\" is not available in this playground yet"
+        )),
+        other => unknown_subcommand("kubectl create secret", other, &rest),
+    }
+}
+
+fn service_command(args: &[String]) -> Output {
+    let Some((sub, rest)) = split_subcommand(args) else {
+        return Output::error(
+            "\"kubectl create service\" needs a type: clusterip, nodeport, loadbalancer or externalname",
+        );
+    };
+    match sub.as_str() {
+        "clusterip" => service::run(service::Type::ClusterIp, &rest),
+        "nodeport" => service::run(service::Type::NodePort, &rest),
+        "loadbalancer" => service::run(service::Type::LoadBalancer, &rest),
+        "externalname" => Output::error(
+            "\"kubectl create service externalname\" is not available in this playground yet",
+        ),
+        other => unknown_subcommand("kubectl create service", other, &rest),
+    }
+}
+
+/// A group command (`create secret`, `create service`) given a word that is none of its
+/// subcommands: cobra parses the group's own flags first, then reports the word.
+fn unknown_subcommand(path: &'static str, word: &str, rest: &[String]) -> Output {
+    let cmd = cli::Cmd { path };
+    if let Err(message) = cli::parse(&[], rest) {
+        return cmd.flag_error(&message);
+    }
+    cmd.usage_error(&format!("unknown command \"{word}\""))
+}
+
+/// cobra's `Find`: the first word that is not a flag (or a global flag's value) names the
+/// subcommand; the rest goes to it.
+fn split_subcommand(args: &[String]) -> Option<(String, Vec<String>)> {
+    let mut i = 0;
+    while i < args.len() {
+        let word = &args[i];
+        if word == "--" {
+            return None;
+        }
+        if !word.starts_with('-') || word == "-" {
+            let mut rest = args.to_vec();
+            let sub = rest.remove(i);
+            return Some((sub, rest));
+        }
+        // A global flag given as `--name value` or `-n value` takes the next word with it
+        // (and so does a file flag).
+        let takes_value = if matches!(word.as_str(), "-f" | "-k" | "--filename" | "--kustomize") {
+            true
+        } else if let Some(long) = word.strip_prefix("--") {
+            !long.contains('=')
+                && GLOBAL
+                    .iter()
+                    .any(|f| f.name == long && f.kind != Kind::Bool)
+        } else {
+            word.len() == 2
+                && GLOBAL
+                    .iter()
+                    .any(|f| f.short.is_some_and(|s| word.ends_with(s)) && f.kind != Kind::Bool)
+        };
+        i += if takes_value { 2 } else { 1 };
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::run_line;
+
+    fn run(line: &str) -> crate::Output {
+        run_line(&mut sim::Cluster::default(), line)
+    }
+
+    #[test]
+    fn creating_without_dry_run_is_not_wired_yet() {
+        for line in [
+            "kubectl create deployment web --image=nginx",
+            "kubectl create namespace dev -o yaml",
+            "kubectl run nginx --image=nginx --dry-run=server",
+        ] {
+            let out = run(line);
+            assert_eq!(
+                out.stderr, "error: creating objects is not available in this playground yet\n",
+                "{line}"
+            );
+            assert_eq!(out.exit_code, 1);
+        }
+    }
+
+    #[test]
+    fn create_from_files_is_left_to_the_file_path() {
+        for line in [
+            "kubectl create -f pod.yaml",
+            "kubectl create --filename=pod.yaml",
+            "kubectl create -fpod.yaml",
+        ] {
+            assert_eq!(
+                run(line).stderr,
+                "error: \"kubectl create -f\" is not available in this playground yet\n",
+                "{line}"
+            );
+        }
+        assert_eq!(
+            run("kubectl create").stderr,
+            "error: must specify one of -f and -k\n"
+        );
+    }
+
+    #[test]
+    fn generated_objects_become_json_values() {
+        let args: Vec<String> = ["web", "--image=nginx", "--replicas=2"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let (_, generated) = super::deployment::generate(&args).unwrap();
+        let value = generated.doc.to_value();
+        assert_eq!(value["spec"]["replicas"], 2);
+        assert_eq!(
+            value["spec"]["template"]["spec"]["containers"][0]["name"],
+            "nginx"
+        );
+        assert_eq!(generated.resource, "deployment.apps");
+    }
+}

@@ -1,0 +1,940 @@
+//! `core/v1` Pod: types, defaulting (`SetDefaults_Pod`, `SetDefaults_Container`), the pod
+//! registry strategy (status reset, QoS class) and `ValidatePod*`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::meta::{Condition, ObjectMeta, Quantity};
+use super::{KindInfo, Resource, resource_boilerplate};
+use crate::apiserver::status::FieldError;
+use crate::apiserver::validation::{NameRule, is_dns1123_label};
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Pod {
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    #[serde(default)]
+    pub spec: PodSpec,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<PodStatus>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodSpec {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub volumes: Vec<Volume>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub init_containers: Vec<Container>,
+    #[serde(default)]
+    pub containers: Vec<Container>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ephemeral_containers: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart_policy: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub termination_grace_period_seconds: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_deadline_seconds: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_policy: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub node_selector: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_account_name: Option<String>,
+    /// Deprecated alias of `serviceAccountName`, still filled in by the api-server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_account: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automount_service_account_token: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_network: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hostPID")]
+    pub host_pid: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hostIPC")]
+    pub host_ipc: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_process_namespace: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_context: Option<Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub image_pull_secrets: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subdomain: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affinity: Option<Affinity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduler_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tolerations: Vec<Toleration>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub host_aliases: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_class_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_config: Option<Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readiness_gates: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime_class_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_service_links: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preemption_policy: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub overhead: BTreeMap<String, Quantity>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topology_spread_constraints: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "setHostnameAsFQDN")]
+    pub set_hostname_as_fqdn: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scheduling_gates: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resource_claims: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourceRequirements>,
+}
+
+/// `core/v1.Volume`: the name is typed, the volume source kept as written.
+///
+/// Simplification: volume sources are not validated; what volumes do is a later issue.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Volume {
+    pub name: String,
+    #[serde(flatten)]
+    pub source: BTreeMap<String, Value>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Container {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub image: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub command: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_dir: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<ContainerPort>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub env_from: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub env: Vec<EnvVar>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourceRequirements>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resize_policy: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart_policy: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub volume_mounts: Vec<VolumeMount>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub volume_devices: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub liveness_probe: Option<Probe>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub readiness_probe: Option<Probe>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub startup_probe: Option<Probe>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub termination_message_path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub termination_message_policy: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_pull_policy: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_context: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdin: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdin_once: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tty: Option<bool>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerPort {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_port: Option<i32>,
+    #[serde(default)]
+    pub container_port: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hostIP")]
+    pub host_ip: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvVar {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_from: Option<Value>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceRequirements {
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub limits: BTreeMap<String, Quantity>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub requests: BTreeMap<String, Quantity>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VolumeMount {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    pub mount_path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mount_propagation: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Probe {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exec: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_get: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tcp_socket: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grpc: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_delay_seconds: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_seconds: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success_threshold: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_threshold: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub termination_grace_period_seconds: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Toleration {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toleration_seconds: Option<i64>,
+}
+
+impl Toleration {
+    /// `Toleration.ToleratesTaint`.
+    pub fn tolerates(&self, taint: &super::node::Taint) -> bool {
+        if let Some(effect) = self.effect.as_deref().filter(|e| !e.is_empty())
+            && effect != taint.effect
+        {
+            return false;
+        }
+        let key = self.key.as_deref().unwrap_or("");
+        if !key.is_empty() && key != taint.key {
+            return false;
+        }
+        match self.operator.as_deref().unwrap_or("Equal") {
+            "Exists" => true,
+            "Equal" | "" => {
+                !key.is_empty()
+                    && self.value.as_deref().unwrap_or("") == taint.value.as_deref().unwrap_or("")
+            }
+            _ => false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Affinity {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_affinity: Option<NodeAffinity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod_affinity: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod_anti_affinity: Option<Value>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeAffinity {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_during_scheduling_ignored_during_execution: Option<NodeSelector>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub preferred_during_scheduling_ignored_during_execution: Vec<PreferredSchedulingTerm>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeSelector {
+    #[serde(default)]
+    pub node_selector_terms: Vec<NodeSelectorTerm>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeSelectorTerm {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub match_expressions: Vec<NodeSelectorRequirement>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub match_fields: Vec<NodeSelectorRequirement>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeSelectorRequirement {
+    pub key: String,
+    pub operator: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreferredSchedulingTerm {
+    pub weight: i32,
+    pub preference: NodeSelectorTerm,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodStatus {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nominated_node_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hostIP")]
+    pub host_ip: Option<String>,
+    #[serde(rename = "hostIPs", default, skip_serializing_if = "Vec::is_empty")]
+    pub host_ips: Vec<IpEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "podIP")]
+    pub pod_ip: Option<String>,
+    #[serde(rename = "podIPs", default, skip_serializing_if = "Vec::is_empty")]
+    pub pod_ips: Vec<IpEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub init_container_statuses: Vec<ContainerStatus>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub container_statuses: Vec<ContainerStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qos_class: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IpEntry {
+    pub ip: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerStatus {
+    pub name: String,
+    #[serde(default)]
+    pub state: ContainerState,
+    #[serde(default, skip_serializing_if = "is_empty_state")]
+    pub last_state: ContainerState,
+    #[serde(default)]
+    pub ready: bool,
+    #[serde(default)]
+    pub restart_count: i32,
+    #[serde(default)]
+    pub image: String,
+    #[serde(rename = "imageID", default)]
+    pub image_id: String,
+    #[serde(
+        rename = "containerID",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub container_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started: Option<bool>,
+}
+
+fn is_empty_state(s: &ContainerState) -> bool {
+    s.waiting.is_none() && s.running.is_none() && s.terminated.is_none()
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerState {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting: Option<ContainerStateWaiting>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub running: Option<ContainerStateRunning>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminated: Option<ContainerStateTerminated>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerStateWaiting {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerStateRunning {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerStateTerminated {
+    #[serde(default)]
+    pub exit_code: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signal: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<String>,
+    #[serde(
+        rename = "containerID",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub container_id: Option<String>,
+}
+
+/// The tag of an image reference as `parsers.ParseImageName` sees it: `latest` when there is
+/// neither a tag nor a digest, empty when there is only a digest.
+pub fn image_tag(image: &str) -> String {
+    let (name, has_digest) = match image.split_once('@') {
+        Some((n, _)) => (n, true),
+        None => (image, false),
+    };
+    let last = name.rsplit('/').next().unwrap_or(name);
+    match last.rsplit_once(':') {
+        Some((_, tag)) => tag.to_string(),
+        None if has_digest => String::new(),
+        None => "latest".to_string(),
+    }
+}
+
+impl Container {
+    /// `SetDefaults_Container`.
+    fn set_defaults(&mut self) {
+        if self.image_pull_policy.is_none() {
+            let policy = if image_tag(&self.image) == "latest" {
+                "Always"
+            } else {
+                "IfNotPresent"
+            };
+            self.image_pull_policy = Some(policy.into());
+        }
+        if self.termination_message_path.is_none() {
+            self.termination_message_path = Some("/dev/termination-log".into());
+        }
+        if self.termination_message_policy.is_none() {
+            self.termination_message_policy = Some("File".into());
+        }
+        for p in &mut self.ports {
+            if p.protocol.is_none() {
+                p.protocol = Some("TCP".into());
+            }
+        }
+        // SetDefaults_ResourceList: requests default to limits.
+        let resources = self.resources.get_or_insert_with(Default::default);
+        for (k, v) in resources.limits.clone() {
+            resources.requests.entry(k).or_insert(v);
+        }
+    }
+}
+
+/// The tolerations `DefaultTolerationSeconds` admission adds to every pod.
+pub fn default_toleration(key: &str) -> Toleration {
+    Toleration {
+        key: Some(key.into()),
+        operator: Some("Exists".into()),
+        value: None,
+        effect: Some("NoExecute".into()),
+        toleration_seconds: Some(300),
+    }
+}
+
+impl PodSpec {
+    /// `SetDefaults_PodSpec` plus what admission adds to every pod (`Priority`,
+    /// `DefaultTolerationSeconds`).
+    pub fn set_defaults(&mut self) {
+        self.dns_policy.get_or_insert_with(|| "ClusterFirst".into());
+        self.restart_policy.get_or_insert_with(|| "Always".into());
+        self.termination_grace_period_seconds.get_or_insert(30);
+        self.security_context
+            .get_or_insert_with(|| Value::Object(Default::default()));
+        self.scheduler_name
+            .get_or_insert_with(|| "default-scheduler".into());
+        if self.service_account.is_some() && self.service_account_name.is_none() {
+            self.service_account_name = self.service_account.clone();
+        }
+        for c in self.init_containers.iter_mut().chain(&mut self.containers) {
+            c.set_defaults();
+        }
+    }
+
+    /// Defaults that only the api-server's admission chain adds to pods (not to templates).
+    pub fn admission_defaults(&mut self) {
+        self.priority.get_or_insert(0);
+        self.preemption_policy
+            .get_or_insert_with(|| "PreemptLowerPriority".into());
+        for key in [
+            "node.kubernetes.io/not-ready",
+            "node.kubernetes.io/unreachable",
+        ] {
+            let present = self.tolerations.iter().any(|t| {
+                matches!(t.key.as_deref(), None | Some(""))
+                    || t.key.as_deref() == Some(key)
+                        && matches!(t.effect.as_deref(), None | Some("") | Some("NoExecute"))
+            });
+            if !present {
+                self.tolerations.push(default_toleration(key));
+            }
+        }
+    }
+
+    // Simplification: a subset of `ValidatePodSpec` (names, images, ports, resources, policies,
+    // tolerations, node selector); volumes, probes, env and security contexts are not validated.
+    /// `ValidatePodSpec` (the parts Timonel checks), under `path` (`spec` or
+    /// `spec.template.spec`).
+    pub fn validate(&self, path: &str, template: bool) -> Vec<FieldError> {
+        let mut errs = Vec::new();
+        if self.containers.is_empty() {
+            errs.push(FieldError::required(format!("{path}.containers"), ""));
+        }
+        let mut names = BTreeSet::new();
+        let all = self
+            .init_containers
+            .iter()
+            .map(|c| ("initContainers", c))
+            .enumerate()
+            .map(|(i, (f, c))| (f, i, c))
+            .chain(
+                self.containers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| ("containers", i, c)),
+            );
+        for (field, i, c) in all {
+            let p = format!("{path}.{field}[{i}]");
+            if c.name.is_empty() {
+                errs.push(FieldError::required(format!("{p}.name"), ""));
+            } else {
+                for m in is_dns1123_label(&c.name) {
+                    errs.push(FieldError::invalid(format!("{p}.name"), c.name.as_str(), m));
+                }
+                if !names.insert(c.name.clone()) {
+                    errs.push(FieldError::duplicate(format!("{p}.name"), c.name.as_str()));
+                }
+            }
+            if c.image.trim().is_empty() {
+                errs.push(FieldError::required(format!("{p}.image"), ""));
+            }
+            if let Some(pol) = &c.image_pull_policy
+                && !["Always", "IfNotPresent", "Never"].contains(&pol.as_str())
+            {
+                errs.push(FieldError::not_supported(
+                    format!("{p}.imagePullPolicy"),
+                    pol.as_str(),
+                    &["Always", "IfNotPresent", "Never"],
+                ));
+            }
+            for (j, port) in c.ports.iter().enumerate() {
+                let pp = format!("{p}.ports[{j}]");
+                if !(1..=65535).contains(&port.container_port) {
+                    errs.push(FieldError::invalid(
+                        format!("{pp}.containerPort"),
+                        port.container_port,
+                        "must be between 1 and 65535, inclusive",
+                    ));
+                }
+                if let Some(hp) = port.host_port
+                    && !(1..=65535).contains(&hp)
+                {
+                    errs.push(FieldError::invalid(
+                        format!("{pp}.hostPort"),
+                        hp,
+                        "must be between 1 and 65535, inclusive",
+                    ));
+                }
+                if let Some(proto) = &port.protocol
+                    && !["SCTP", "TCP", "UDP"].contains(&proto.as_str())
+                {
+                    errs.push(FieldError::not_supported(
+                        format!("{pp}.protocol"),
+                        proto.as_str(),
+                        &["SCTP", "TCP", "UDP"],
+                    ));
+                }
+            }
+            if let Some(r) = &c.resources {
+                for (name, req) in &r.requests {
+                    if let (Some(limit), Some(rv)) = (r.limits.get(name), req.milli_value())
+                        && limit.milli_value().is_some_and(|lv| rv > lv)
+                    {
+                        errs.push(FieldError::invalid(
+                            format!("{p}.resources.requests"),
+                            req.0.as_str(),
+                            format!("must be less than or equal to {name} limit of {}", limit.0),
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some(rp) = &self.restart_policy {
+            if template && rp != "Always" {
+                errs.push(FieldError::not_supported(
+                    format!("{path}.restartPolicy"),
+                    rp.as_str(),
+                    &["Always"],
+                ));
+            } else if !["Always", "OnFailure", "Never"].contains(&rp.as_str()) {
+                errs.push(FieldError::not_supported(
+                    format!("{path}.restartPolicy"),
+                    rp.as_str(),
+                    &["Always", "OnFailure", "Never"],
+                ));
+            }
+        }
+        if let Some(dp) = &self.dns_policy {
+            let ok = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"];
+            if !ok.contains(&dp.as_str()) {
+                errs.push(FieldError::not_supported(
+                    format!("{path}.dnsPolicy"),
+                    dp.as_str(),
+                    &ok,
+                ));
+            }
+        }
+        if let Some(g) = self.termination_grace_period_seconds
+            && g < 0
+        {
+            errs.push(FieldError::invalid(
+                format!("{path}.terminationGracePeriodSeconds"),
+                g,
+                "must be greater than or equal to 0",
+            ));
+        }
+        for (i, t) in self.tolerations.iter().enumerate() {
+            let tp = format!("{path}.tolerations[{i}]");
+            match t.operator.as_deref().unwrap_or("Equal") {
+                "Exists" if t.value.as_deref().is_some_and(|v| !v.is_empty()) => {
+                    errs.push(FieldError::invalid(
+                        format!("{tp}.operator"),
+                        t.value.clone().unwrap_or_default(),
+                        "value must be empty when `operator` is 'Exists'",
+                    ));
+                }
+                "Exists" | "Equal" => {}
+                other => errs.push(FieldError::not_supported(
+                    format!("{tp}.operator"),
+                    other,
+                    &["Equal", "Exists"],
+                )),
+            }
+            if let Some(e) = t.effect.as_deref().filter(|e| !e.is_empty())
+                && !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&e)
+            {
+                errs.push(FieldError::not_supported(
+                    format!("{tp}.effect"),
+                    e,
+                    &["NoSchedule", "PreferNoSchedule", "NoExecute"],
+                ));
+            }
+        }
+        errs.extend(crate::apiserver::validation::validate_labels(
+            &self.node_selector,
+            &format!("{path}.nodeSelector"),
+        ));
+        errs
+    }
+
+    /// Sum of container requests for one resource, in thousandths (`resourcehelper.PodRequests`,
+    /// without init-container maximums).
+    pub fn request_milli(&self, resource: &str) -> i128 {
+        let regular: i128 = self
+            .containers
+            .iter()
+            .filter_map(|c| c.resources.as_ref()?.requests.get(resource)?.milli_value())
+            .fold(0, i128::saturating_add);
+        let init_max = self
+            .init_containers
+            .iter()
+            .filter_map(|c| c.resources.as_ref()?.requests.get(resource)?.milli_value())
+            .max()
+            .unwrap_or(0);
+        regular.max(init_max)
+    }
+}
+
+impl Pod {
+    pub fn new(namespace: &str, name: &str, image: &str) -> Self {
+        Pod {
+            metadata: ObjectMeta::named(namespace, name),
+            spec: PodSpec {
+                containers: vec![Container {
+                    name: name.to_string(),
+                    image: image.to_string(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+            status: None,
+        }
+    }
+
+    pub fn phase(&self) -> &str {
+        self.status
+            .as_ref()
+            .and_then(|s| s.phase.as_deref())
+            .unwrap_or("")
+    }
+
+    pub fn node_name(&self) -> Option<&str> {
+        self.spec.node_name.as_deref().filter(|n| !n.is_empty())
+    }
+
+    /// `qos.GetPodQOS`.
+    pub fn qos_class(&self) -> &'static str {
+        let mut any = false;
+        let mut guaranteed = true;
+        for c in self
+            .spec
+            .init_containers
+            .iter()
+            .chain(&self.spec.containers)
+        {
+            let r = c.resources.clone().unwrap_or_default();
+            if !r.requests.is_empty() || !r.limits.is_empty() {
+                any = true;
+            }
+            for res in ["cpu", "memory"] {
+                let (req, lim) = (r.requests.get(res), r.limits.get(res));
+                match (req, lim) {
+                    (_, None) => guaranteed = false,
+                    (Some(q), Some(l)) if q.milli_value() != l.milli_value() => guaranteed = false,
+                    _ => {}
+                }
+            }
+        }
+        if !any {
+            "BestEffort"
+        } else if guaranteed {
+            "Guaranteed"
+        } else {
+            "Burstable"
+        }
+    }
+
+    /// Whether the pod is done (Succeeded or Failed).
+    pub fn is_terminal(&self) -> bool {
+        matches!(self.phase(), "Succeeded" | "Failed")
+    }
+
+    pub fn condition(&self, type_: &str) -> Option<&Condition> {
+        self.status
+            .as_ref()?
+            .conditions
+            .iter()
+            .find(|c| c.type_ == type_)
+    }
+
+    /// Pod is Ready (`podutil.IsPodReady`).
+    pub fn is_ready(&self) -> bool {
+        self.condition("Ready").is_some_and(|c| c.status == "True")
+    }
+}
+
+/// The fields `ValidatePodUpdate` lets a pod update change.
+const POD_UPDATE_FORBIDDEN: &str = "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
+
+impl Resource for Pod {
+    const INFO: KindInfo = KindInfo {
+        kind: "Pod",
+        plural: "pods",
+        singular: "pod",
+        short_names: &["po"],
+        group: "",
+        version: "v1",
+        namespaced: true,
+        name_rule: NameRule::Dns1123Subdomain,
+    };
+    const TRACKS_GENERATION: bool = true;
+    const SELECTABLE_FIELDS: &'static [&'static str] = &[
+        "spec.nodeName",
+        "spec.restartPolicy",
+        "spec.schedulerName",
+        "spec.serviceAccountName",
+        "spec.hostNetwork",
+        "status.phase",
+        "status.podIP",
+        "status.nominatedNodeName",
+    ];
+
+    resource_boilerplate!(Pod);
+
+    fn set_defaults(&mut self) {
+        // SetDefaults_Pod.
+        self.spec.enable_service_links.get_or_insert(true);
+        self.spec.set_defaults();
+    }
+
+    fn prepare_for_create(&mut self) {
+        self.status = Some(PodStatus {
+            phase: Some("Pending".into()),
+            qos_class: Some(self.qos_class().into()),
+            ..Default::default()
+        });
+    }
+
+    fn copy_status_from(&mut self, other: &Self) {
+        self.status = other.status.clone();
+    }
+
+    fn spec_differs(&self, old: &Self) -> bool {
+        self.spec != old.spec
+    }
+
+    fn validate(&self, old: Option<&Self>) -> Vec<FieldError> {
+        let mut errs = self.spec.validate("spec", false);
+        if let Some(old) = old {
+            let mut a = self.spec.clone();
+            let mut b = old.spec.clone();
+            // Mutable fields are compared with the images, deadline and grace period blanked.
+            for s in [&mut a, &mut b] {
+                for c in s.containers.iter_mut().chain(s.init_containers.iter_mut()) {
+                    c.image.clear();
+                }
+                s.active_deadline_seconds = None;
+                s.termination_grace_period_seconds = None;
+            }
+            let additions_only = old
+                .spec
+                .tolerations
+                .iter()
+                .all(|t| self.spec.tolerations.contains(t));
+            a.tolerations.clear();
+            b.tolerations.clear();
+            // spec.nodeName is set through the binding subresource, which checks it itself.
+            if a.node_name.is_none() {
+                a.node_name = b.node_name.clone();
+            }
+            if a != b || !additions_only {
+                // Simplification: upstream appends a Go-struct diff of the two specs.
+                errs.push(FieldError::forbidden("spec", POD_UPDATE_FORBIDDEN));
+            }
+        }
+        errs
+    }
+
+    fn field(&self, path: &str) -> Option<String> {
+        let s = self.status.as_ref();
+        Some(match path {
+            "spec.nodeName" => self.spec.node_name.clone().unwrap_or_default(),
+            "spec.restartPolicy" => self.spec.restart_policy.clone().unwrap_or_default(),
+            "spec.schedulerName" => self.spec.scheduler_name.clone().unwrap_or_default(),
+            "spec.serviceAccountName" => self.spec.service_account_name.clone().unwrap_or_default(),
+            "spec.hostNetwork" => self.spec.host_network.unwrap_or(false).to_string(),
+            "status.phase" => s.and_then(|s| s.phase.clone()).unwrap_or_default(),
+            "status.podIP" => s.and_then(|s| s.pod_ip.clone()).unwrap_or_default(),
+            "status.nominatedNodeName" => s
+                .and_then(|s| s.nominated_node_name.clone())
+                .unwrap_or_default(),
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_tags_are_read_like_the_container_runtime_does() {
+        assert_eq!(image_tag("nginx"), "latest");
+        assert_eq!(image_tag("nginx:1.27"), "1.27");
+        assert_eq!(image_tag("registry:5000/team/app"), "latest");
+        assert_eq!(image_tag("registry:5000/team/app:v2"), "v2");
+        assert_eq!(image_tag("nginx@sha256:abc"), "");
+    }
+
+    #[test]
+    fn tolerations_match_taints_by_key_value_and_effect() {
+        let taint = super::super::node::Taint {
+            key: "node-role.kubernetes.io/control-plane".into(),
+            value: None,
+            effect: "NoSchedule".into(),
+            time_added: None,
+        };
+        let exists = Toleration {
+            key: Some("node-role.kubernetes.io/control-plane".into()),
+            operator: Some("Exists".into()),
+            effect: Some("NoSchedule".into()),
+            ..Default::default()
+        };
+        assert!(exists.tolerates(&taint));
+        let everything = Toleration {
+            operator: Some("Exists".into()),
+            ..Default::default()
+        };
+        assert!(everything.tolerates(&taint));
+        assert!(!default_toleration("node.kubernetes.io/not-ready").tolerates(&taint));
+    }
+}

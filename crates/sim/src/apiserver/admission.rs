@@ -1,0 +1,156 @@
+//! The admission chain, in upstream order: NamespaceLifecycle, ServiceAccount, Priority,
+//! DefaultTolerationSeconds.
+
+use serde_json::json;
+
+use super::ApiServer;
+use super::status::{Status, quote};
+use crate::api::pod::{Volume, VolumeMount};
+use crate::api::{Kind, Namespace, Object, Resource, ServiceAccount};
+
+/// Namespaces that can never be deleted.
+pub const IMMORTAL_NAMESPACES: &[&str] = &["default", "kube-system", "kube-public"];
+
+/// Where the service account token is mounted in every container.
+pub const SERVICE_ACCOUNT_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/// The annotation the kubelet puts on mirror pods of static pods.
+pub const MIRROR_POD_ANNOTATION: &str = "kubernetes.io/config.mirror";
+
+/// Built-in priority classes (`scheduling.k8s.io/v1` PriorityClass objects a cluster starts with).
+///
+/// Simplification: PriorityClass is not a kind yet; only the two system classes exist.
+const SYSTEM_PRIORITY_CLASSES: &[(&str, i32)] = &[
+    ("system-node-critical", 2_000_001_000),
+    ("system-cluster-critical", 2_000_000_000),
+];
+
+// Simplification: LimitRanger and ResourceQuota admission are not modelled yet.
+pub(crate) fn admit_create(api: &mut ApiServer, obj: &mut Object) -> Result<(), Status> {
+    let kind = obj.kind();
+    let info = kind.info();
+    // NamespaceLifecycle.
+    if info.namespaced {
+        let ns = obj.metadata().namespace.clone();
+        match api.get_as::<Namespace>("", &ns) {
+            Err(_) => return Err(Status::not_found(&Namespace::INFO, &ns)),
+            Ok(n) if n.phase() == "Terminating" => {
+                return Err(Status::forbidden(
+                    info,
+                    &obj.metadata().name,
+                    &format!(
+                        "unable to create new content in namespace {ns} because it is being terminated"
+                    ),
+                ));
+            }
+            Ok(_) => {}
+        }
+    }
+    if let Object::Pod(pod) = obj {
+        let name = pod.metadata.name.clone();
+        let mirror = pod.metadata.annotations.contains_key(MIRROR_POD_ANNOTATION);
+        // ServiceAccount.
+        if !mirror {
+            let sa_name = pod
+                .spec
+                .service_account_name
+                .clone()
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "default".into());
+            pod.spec.service_account_name = Some(sa_name.clone());
+            pod.spec.service_account = Some(sa_name.clone());
+            let ns = pod.metadata.namespace.clone();
+            let sa = match api.get_as::<ServiceAccount>(&ns, &sa_name) {
+                Ok(sa) => sa,
+                Err(_) => {
+                    return Err(Status::forbidden(
+                        &crate::api::Pod::INFO,
+                        &name,
+                        &format!(
+                            "error looking up service account {ns}/{sa_name}: serviceaccount {} not found",
+                            quote(&sa_name)
+                        ),
+                    ));
+                }
+            };
+            let automount = pod
+                .spec
+                .automount_service_account_token
+                .or(sa.automount_service_account_token)
+                .unwrap_or(true);
+            let mounted = pod.spec.containers.iter().any(|c| {
+                c.volume_mounts
+                    .iter()
+                    .any(|m| m.mount_path == SERVICE_ACCOUNT_MOUNT_PATH)
+            });
+            if automount && !mounted {
+                let volume_name = format!("kube-api-access-{}", api.rng().name_suffix(5));
+                let source = json!({
+                    "projected": {
+                        "defaultMode": 420,
+                        "sources": [
+                            {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                            {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+                            {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
+                        ]
+                    }
+                });
+                let source = match source {
+                    serde_json::Value::Object(m) => m.into_iter().collect(),
+                    _ => Default::default(),
+                };
+                pod.spec.volumes.push(Volume {
+                    name: volume_name.clone(),
+                    source,
+                });
+                for c in pod
+                    .spec
+                    .init_containers
+                    .iter_mut()
+                    .chain(pod.spec.containers.iter_mut())
+                {
+                    c.volume_mounts.push(VolumeMount {
+                        name: volume_name.clone(),
+                        read_only: Some(true),
+                        mount_path: SERVICE_ACCOUNT_MOUNT_PATH.into(),
+                        sub_path: None,
+                        mount_propagation: None,
+                    });
+                }
+            }
+        }
+        // Priority.
+        if let Some(class) = pod
+            .spec
+            .priority_class_name
+            .clone()
+            .filter(|c| !c.is_empty())
+        {
+            match SYSTEM_PRIORITY_CLASSES.iter().find(|(n, _)| *n == class) {
+                Some((_, value)) => pod.spec.priority = Some(*value),
+                None => {
+                    return Err(Status::forbidden(
+                        &crate::api::Pod::INFO,
+                        &name,
+                        &format!("no PriorityClass with name {class} was found"),
+                    ));
+                }
+            }
+        }
+        // DefaultTolerationSeconds (and the Priority defaults).
+        pod.spec.admission_defaults();
+    }
+    Ok(())
+}
+
+pub(crate) fn admit_delete(_api: &ApiServer, obj: &Object) -> Result<(), Status> {
+    if obj.kind() == Kind::Namespace && IMMORTAL_NAMESPACES.contains(&obj.metadata().name.as_str())
+    {
+        return Err(Status::forbidden(
+            &Namespace::INFO,
+            &obj.metadata().name,
+            "this namespace may not be deleted",
+        ));
+    }
+    Ok(())
+}

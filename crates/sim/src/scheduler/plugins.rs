@@ -1,0 +1,288 @@
+//! The scheduler framework's default Filter and Score plugins, with their upstream names and
+//! failure messages: NodeUnschedulable, NodeName, TaintToleration, NodeAffinity,
+//! NodeResourcesFit, NodeResourcesBalancedAllocation.
+
+use crate::api::pod::{NodeSelectorRequirement, NodeSelectorTerm, Pod};
+use crate::api::{Node, Quantity};
+
+/// What the scheduler knows about a node: the node and the requests of the pods bound to it.
+#[derive(Clone, Debug)]
+pub struct NodeInfo<'a> {
+    pub node: &'a Node,
+    /// Requested cpu (millicores), memory (thousandths of bytes) and pod count.
+    pub requested_cpu: i128,
+    pub requested_memory: i128,
+    pub pods: i128,
+    /// Requests with the scoring defaults for containers that request nothing.
+    pub nonzero_cpu: i128,
+    pub nonzero_memory: i128,
+    /// Allocatable cpu, memory and pods (thousandths), parsed once per scheduling cycle.
+    pub allocatable: (i128, i128, i128),
+}
+
+impl NodeInfo<'_> {
+    pub fn allocatable_of(node: &Node) -> (i128, i128, i128) {
+        (
+            node.allocatable_milli("cpu"),
+            node.allocatable_milli("memory"),
+            node.allocatable_milli("pods"),
+        )
+    }
+}
+
+/// A Filter plugin's verdict on one node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Pass,
+    /// Reasons the node does not fit (the histogram keys of the FailedScheduling message).
+    Fail {
+        reasons: Vec<String>,
+        /// UnschedulableAndUnresolvable: preemption cannot help.
+        unresolvable: bool,
+    },
+}
+
+fn fail(reason: impl Into<String>, unresolvable: bool) -> Verdict {
+    Verdict::Fail {
+        reasons: vec![reason.into()],
+        unresolvable,
+    }
+}
+
+// Simplification: only these Filter plugins run; NodePorts, volume plugins, PodTopologySpread and
+// InterPodAffinity are not modelled yet, and there is no preemption (PostFilter only explains).
+pub const FILTERS: &[&str] = &[
+    "NodeUnschedulable",
+    "NodeName",
+    "TaintToleration",
+    "NodeAffinity",
+    "NodeResourcesFit",
+];
+
+pub fn run_filter(plugin: &str, pod: &Pod, info: &NodeInfo) -> Verdict {
+    match plugin {
+        "NodeUnschedulable" => node_unschedulable(pod, info.node),
+        "NodeName" => node_name(pod, info.node),
+        "TaintToleration" => taint_toleration(pod, info.node),
+        "NodeAffinity" => node_affinity(pod, info.node),
+        "NodeResourcesFit" => node_resources_fit(pod, info),
+        _ => Verdict::Pass,
+    }
+}
+
+fn node_unschedulable(pod: &Pod, node: &Node) -> Verdict {
+    if !node.is_unschedulable() {
+        return Verdict::Pass;
+    }
+    let tolerated = pod.spec.tolerations.iter().any(|t| {
+        t.tolerates(&crate::api::node::Taint {
+            key: "node.kubernetes.io/unschedulable".into(),
+            value: None,
+            effect: "NoSchedule".into(),
+            time_added: None,
+        })
+    });
+    if tolerated {
+        Verdict::Pass
+    } else {
+        fail("node(s) were unschedulable", true)
+    }
+}
+
+fn node_name(pod: &Pod, node: &Node) -> Verdict {
+    match pod.spec.node_name.as_deref() {
+        Some(n) if !n.is_empty() && n != node.metadata.name => {
+            fail("node(s) didn't match the requested node name", true)
+        }
+        _ => Verdict::Pass,
+    }
+}
+
+fn taint_toleration(pod: &Pod, node: &Node) -> Verdict {
+    for taint in &node.spec.taints {
+        if taint.effect != "NoSchedule" && taint.effect != "NoExecute" {
+            continue;
+        }
+        if !pod.spec.tolerations.iter().any(|t| t.tolerates(taint)) {
+            return fail(
+                format!(
+                    "node(s) had untolerated taint {{{}: {}}}",
+                    taint.key,
+                    taint.value.as_deref().unwrap_or("")
+                ),
+                true,
+            );
+        }
+    }
+    Verdict::Pass
+}
+
+fn requirement_matches(r: &NodeSelectorRequirement, value: Option<&str>) -> bool {
+    match r.operator.as_str() {
+        "In" => value.is_some_and(|v| r.values.iter().any(|x| x == v)),
+        "NotIn" => value.is_none_or(|v| !r.values.iter().any(|x| x == v)),
+        "Exists" => value.is_some(),
+        "DoesNotExist" => value.is_none(),
+        "Gt" | "Lt" => {
+            let (Some(v), Some(bound)) = (value, r.values.first()) else {
+                return false;
+            };
+            let (Ok(v), Ok(b)) = (v.parse::<i64>(), bound.parse::<i64>()) else {
+                return false;
+            };
+            if r.operator == "Gt" { v > b } else { v < b }
+        }
+        _ => false,
+    }
+}
+
+/// Whether a node matches a node selector term (expressions on labels, fields on the name).
+pub fn term_matches(term: &NodeSelectorTerm, node: &Node) -> bool {
+    if term.match_expressions.is_empty() && term.match_fields.is_empty() {
+        return false;
+    }
+    term.match_expressions
+        .iter()
+        .all(|r| requirement_matches(r, node.metadata.labels.get(&r.key).map(String::as_str)))
+        && term.match_fields.iter().all(|r| {
+            let v = (r.key == "metadata.name").then_some(node.metadata.name.as_str());
+            requirement_matches(r, v)
+        })
+}
+
+fn node_affinity(pod: &Pod, node: &Node) -> Verdict {
+    let selector_ok = pod
+        .spec
+        .node_selector
+        .iter()
+        .all(|(k, v)| node.metadata.labels.get(k) == Some(v));
+    let required = pod
+        .spec
+        .affinity
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+        .and_then(|na| {
+            na.required_during_scheduling_ignored_during_execution
+                .as_ref()
+        });
+    let affinity_ok =
+        required.is_none_or(|r| r.node_selector_terms.iter().any(|t| term_matches(t, node)));
+    if selector_ok && affinity_ok {
+        Verdict::Pass
+    } else {
+        fail("node(s) didn't match Pod's node affinity/selector", true)
+    }
+}
+
+/// The pod's requests as NodeResourcesFit counts them.
+pub fn pod_requests(pod: &Pod) -> (i128, i128) {
+    (
+        pod.spec.request_milli("cpu"),
+        pod.spec.request_milli("memory"),
+    )
+}
+
+fn node_resources_fit(pod: &Pod, info: &NodeInfo) -> Verdict {
+    let mut reasons = Vec::new();
+    let (alloc_cpu, alloc_mem, alloc_pods) = info.allocatable;
+    if info.pods.saturating_add(1000) > alloc_pods {
+        reasons.push("Too many pods".to_string());
+    }
+    let (cpu, memory) = pod_requests(pod);
+    if cpu > 0 && info.requested_cpu.saturating_add(cpu) > alloc_cpu {
+        reasons.push("Insufficient cpu".to_string());
+    }
+    if memory > 0 && info.requested_memory.saturating_add(memory) > alloc_mem {
+        reasons.push("Insufficient memory".to_string());
+    }
+    if reasons.is_empty() {
+        Verdict::Pass
+    } else {
+        Verdict::Fail {
+            reasons,
+            unresolvable: false,
+        }
+    }
+}
+
+/// Requests the scoring plugins assume for containers without any (`schedutil` non-zero
+/// defaults: 100m cpu, 200Mi memory).
+pub fn non_zero_requests(pod: &Pod) -> (i128, i128) {
+    let (cpu, mem) = pod_requests(pod);
+    let cpu = if cpu == 0 { 100 } else { cpu };
+    let mem = if mem == 0 {
+        200 * 1024 * 1024 * 1000
+    } else {
+        mem
+    };
+    (cpu, mem)
+}
+
+// Simplification: ImageLocality, PodTopologySpread and InterPodAffinity scores are not modelled,
+// and NormalizeScore is approximated by scoring each node on 0–100 directly.
+pub const SCORES: &[(&str, i64)] = &[
+    ("NodeResourcesFit", 1),
+    ("NodeResourcesBalancedAllocation", 1),
+    ("TaintToleration", 3),
+    ("NodeAffinity", 2),
+];
+
+/// A Score plugin's raw score (0–100) of one feasible node.
+pub fn run_score(plugin: &str, pod: &Pod, info: &NodeInfo) -> i64 {
+    let (cpu, mem) = non_zero_requests(pod);
+    let alloc_cpu = info.allocatable.0.max(1);
+    let alloc_mem = info.allocatable.1.max(1);
+    let used_cpu = info.nonzero_cpu.saturating_add(cpu).min(alloc_cpu);
+    let used_mem = info.nonzero_memory.saturating_add(mem).min(alloc_mem);
+    match plugin {
+        // LeastAllocated: the free share, averaged over cpu and memory.
+        "NodeResourcesFit" => {
+            let c = (alloc_cpu - used_cpu) * 100 / alloc_cpu;
+            let m = (alloc_mem - used_mem) * 100 / alloc_mem;
+            ((c + m) / 2) as i64
+        }
+        // 100 when cpu and memory are used in the same proportion.
+        "NodeResourcesBalancedAllocation" => {
+            let fc = used_cpu * 10_000 / alloc_cpu;
+            let fm = used_mem * 10_000 / alloc_mem;
+            (100 - (fc - fm).abs() / 200) as i64
+        }
+        // Fewer intolerable PreferNoSchedule taints is better.
+        "TaintToleration" => {
+            let bad = info
+                .node
+                .spec
+                .taints
+                .iter()
+                .filter(|t| t.effect == "PreferNoSchedule")
+                .filter(|t| !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t)))
+                .count() as i64;
+            100 - (bad * 100).min(100)
+        }
+        "NodeAffinity" => {
+            let preferred = pod
+                .spec
+                .affinity
+                .as_ref()
+                .and_then(|a| a.node_affinity.as_ref())
+                .map(|na| &na.preferred_during_scheduling_ignored_during_execution);
+            let Some(terms) = preferred else { return 0 };
+            let total: i64 = terms.iter().map(|t| i64::from(t.weight)).sum();
+            if total == 0 {
+                return 0;
+            }
+            let matched: i64 = terms
+                .iter()
+                .filter(|t| term_matches(&t.preference, info.node))
+                .map(|t| i64::from(t.weight))
+                .sum();
+            matched * 100 / total
+        }
+        _ => 0,
+    }
+}
+
+/// Parses a quantity to thousandths, 0 if absent or malformed.
+pub fn milli(q: Option<&Quantity>) -> i128 {
+    q.and_then(Quantity::milli_value).unwrap_or(0)
+}
