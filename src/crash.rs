@@ -17,9 +17,10 @@ pub fn set_lang(lang: Lang) {
     LANG.with(|l| l.set(lang));
 }
 
-/// Routes every panic to [`show`].
+/// Routes every panic to [`show`]. Through Yew, because rendering an app replaces any other
+/// panic hook with Yew's own (which only logs to the console).
 pub fn install() {
-    std::panic::set_hook(Box::new(|info| {
+    yew::set_custom_panic_hook(Box::new(|info| {
         let message = info.to_string();
         web_sys::console::error_1(&message.clone().into());
         show(&message);
