@@ -82,6 +82,25 @@ describe('the playground page', () => {
     await context.close();
   });
 
+  test('the activity feed says which component did what, and filters by component', async () => {
+    const { context, page } = await openPage({ locale: 'en-US' });
+    await page.goto(server.url);
+    const feed = page.getByRole('region', { name: 'Control-plane activity' });
+    await feed.waitFor();
+    const lines = feed.locator('.activity');
+    assert.ok((await lines.count()) > 10, 'booting the cluster shows up');
+    await feed.getByRole('combobox', { name: 'Show the activity of' }).selectOption('daemonset-controller');
+    const actors = await feed.locator('.activity-actor').allInnerTexts();
+    assert.ok(actors.length >= 3, `one kube-proxy pod per node: ${actors}`);
+    assert.deepEqual([...new Set(actors)], ['daemonset-controller']);
+    assert.match(await feed.locator('.activities').innerText(), /created Pod kube-system\/kube-proxy-/);
+    await page.getByRole('button', { name: 'Español' }).click();
+    const spanish = page.getByRole('region', { name: 'Actividad del plano de control' });
+    assert.match(await spanish.locator('.activities').innerText(), /creó Pod kube-system\/kube-proxy-/);
+    await screenshot(page, 'activity-feed');
+    await context.close();
+  });
+
   test('makes no request outside its own origin and violates no CSP rule', async () => {
     const { context, page, requests, problems } = await openPage();
     await page.goto(server.url);

@@ -1,5 +1,6 @@
 //! The cluster side of the page: every node with its pods, as `sim`'s view models give them.
 
+use crate::activity_feed::ActivityFeed;
 use crate::i18n::Strings;
 use crate::state::use_playground;
 use sim::views::{NodeView, PodView};
@@ -76,6 +77,7 @@ pub fn ClusterPanel() -> Html {
                     html! { <NodeCard {key} {node} strings={s} /> }
                 }) }
             </ul>
+            <ActivityFeed />
         </section>
     }
 }

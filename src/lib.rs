@@ -3,6 +3,7 @@
 //! One reducer holds the playground ([`state::Playground`]), shared through a context; the
 //! components render what it holds and send it actions. No Kubernetes logic lives here.
 
+pub mod activity_feed;
 pub mod app;
 pub mod cluster_panel;
 pub mod crash;

@@ -5,7 +5,9 @@
 
 use crate::history::History;
 use crate::i18n::Lang;
+use sim::views::Activity;
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -19,16 +21,31 @@ pub struct Entry {
     pub interrupted: bool,
 }
 
+/// How many lines of control-plane activity the page keeps.
+pub const FEED_LIMIT: usize = 300;
+
 /// What the page owns besides the UI choices.
 #[derive(Debug, Default)]
 pub struct Engine {
     pub cluster: sim::Cluster,
     pub transcript: Vec<Entry>,
     pub history: History,
+    /// The newest control-plane activity, oldest first.
+    pub feed: VecDeque<Activity>,
     next_id: u64,
 }
 
 impl Engine {
+    /// Brings the activity feed up to date with the api-server's log.
+    fn follow_activity(&mut self) {
+        let after = self.feed.back().map_or(0, |a| a.resource_version);
+        let fresh = self.cluster.activity_since(after);
+        let skip = fresh.len().saturating_sub(FEED_LIMIT);
+        self.feed.extend(fresh.into_iter().skip(skip));
+        let excess = self.feed.len().saturating_sub(FEED_LIMIT);
+        self.feed.drain(..excess);
+    }
+
     fn record(&mut self, line: String, output: kubectl::Output, interrupted: bool) {
         let id = self.next_id;
         self.next_id += 1;
@@ -49,6 +66,7 @@ impl Engine {
         }
         let output = kubectl::run_line(&mut self.cluster, &line);
         self.record(line, output, false);
+        self.follow_activity();
     }
 }
 
@@ -84,10 +102,11 @@ pub enum Action {
 
 impl Playground {
     pub fn new(lang: Lang, history: History) -> Self {
-        let engine = Engine {
+        let mut engine = Engine {
             history,
             ..Engine::default()
         };
+        engine.follow_activity();
         Playground {
             engine: Rc::new(RefCell::new(engine)),
             revision: 0,
@@ -124,10 +143,10 @@ impl Reducible for Playground {
                 self.touched()
             }
             Action::Tick => {
-                self.engine
-                    .borrow_mut()
-                    .cluster
-                    .advance(sim::Duration::seconds(TICK_SECONDS));
+                let mut engine = self.engine.borrow_mut();
+                engine.cluster.advance(sim::Duration::seconds(TICK_SECONDS));
+                engine.follow_activity();
+                drop(engine);
                 self.touched()
             }
             Action::SetLang(lang) => Rc::new(Playground {
@@ -207,6 +226,16 @@ mod tests {
         let state = state.reduce(Action::Tick);
         let after = state.engine.borrow().cluster.now();
         assert_eq!(after, before.plus(sim::Duration::seconds(TICK_SECONDS)));
+    }
+
+    #[test]
+    fn the_feed_starts_with_what_the_components_did_to_boot_the_cluster() {
+        let state = playground();
+        let engine = state.engine.borrow();
+        assert!(!engine.feed.is_empty() && engine.feed.len() <= FEED_LIMIT);
+        let versions: Vec<u64> = engine.feed.iter().map(|a| a.resource_version).collect();
+        assert!(versions.windows(2).all(|w| w[0] < w[1]));
+        assert!(engine.feed.iter().any(|a| a.component == "kubelet"));
     }
 
     #[test]
