@@ -82,6 +82,30 @@ describe('the playground page', () => {
     await context.close();
   });
 
+  test('a Deployment created at the prompt shows up in kubectl get and on the map', async () => {
+    const { context, page } = await openPage({ locale: 'en-US' });
+    await page.clock.install();
+    await page.goto(server.url);
+    await typeLine(page, 'kubectl create deployment web --image=nginx:1.27 --replicas=3');
+    const out = page.locator('.entry .stdout');
+    await out.first().waitFor();
+    assert.equal(await out.first().innerText(), 'deployment.apps/web created\n');
+    await page.clock.runFor(60_000);
+    await typeLine(page, 'kubectl get deploy web');
+    await out.nth(1).waitFor();
+    assert.match(await out.nth(1).innerText(), /^NAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    3\/3     3            3           \d+s\n$/);
+    const tiles = page.locator('.pod .pod-name', { hasText: /^web-/ });
+    assert.equal(await tiles.count(), 3);
+    await typeLine(page, 'kubectl get pods');
+    await out.nth(2).waitFor();
+    const rows = (await out.nth(2).innerText()).trim().split('\n');
+    assert.equal(rows[0], 'NAME                   READY   STATUS    RESTARTS   AGE');
+    assert.equal(rows.length, 4);
+    for (const row of rows.slice(1)) assert.match(row, /^web-[a-z0-9]+-[a-z0-9]{5}   1\/1     Running   0          \d+s$/);
+    await screenshot(page, 'deployment');
+    await context.close();
+  });
+
   test('the activity feed says which component did what, and filters by component', async () => {
     const { context, page } = await openPage({ locale: 'en-US' });
     await page.goto(server.url);

@@ -26,6 +26,9 @@ async fn a_panic_after_the_app_started_shows_the_report_with_its_message() {
         .expect("the crash report is on the page");
     assert!(!panel.has_attribute("hidden"));
     let text = panel.text_content().unwrap_or_default();
-    assert!(text.contains("Timonel stopped because of an internal error"), "{text}");
+    assert!(
+        text.contains("Timonel stopped because of an internal error"),
+        "{text}"
+    );
     assert!(text.contains("boom from a test"), "{text}");
 }

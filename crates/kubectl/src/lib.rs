@@ -3,11 +3,20 @@
 //! Only `execute` touches the cluster. Printing is a pure function into a `String`, so the web
 //! app, the native CLI and the transcript tests all show exactly the same text.
 
+mod delete;
+mod describe;
+mod errors;
+mod events;
 mod flags;
 mod generators;
+mod get;
 mod lexer;
+mod mutate;
+mod nodes;
 mod printers;
+mod resources;
 mod root;
+mod scale;
 mod version;
 
 pub use lexer::{LexError, split_words};

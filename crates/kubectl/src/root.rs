@@ -1,6 +1,6 @@
 //! The `kubectl` root command: picks the subcommand, or says what kubectl says when there is none.
 
-use crate::{Output, generators, version};
+use crate::{Output, delete, describe, events, generators, get, mutate, nodes, scale, version};
 use sim::Cluster;
 
 /// kubectl's subcommands in the order kubectl registers them, which is the order its
@@ -53,14 +53,36 @@ const COMMANDS: &[&str] = &[
 ];
 
 pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
-    let Some((command, rest)) = args.split_first() else {
+    let Some(first) = args.first() else {
         return Output::ok(help());
     };
+    // Global flags may come before the command (`kubectl -n dev get pods`): they go to it.
+    let (command, rest) = if first.starts_with('-') && !matches!(first.as_str(), "-h" | "--help") {
+        match generators::split_subcommand(args) {
+            Some((command, rest)) => (command, rest),
+            None => (first.clone(), args[1..].to_vec()),
+        }
+    } else {
+        (first.clone(), args[1..].to_vec())
+    };
+    let rest = rest.as_slice();
     match command.as_str() {
         "-h" | "--help" | "help" => Output::ok(help()),
         "version" => version::run(cluster, rest),
         "create" => generators::create(cluster, rest),
         "run" => generators::run(cluster, rest),
+        "get" => get::run(cluster, rest),
+        "delete" => delete::run(cluster, rest),
+        "scale" => scale::run(cluster, rest),
+        "describe" => describe::run(cluster, rest),
+        "label" => mutate::label_or_annotate(cluster, rest, false),
+        "annotate" => mutate::label_or_annotate(cluster, rest, true),
+        "set" => mutate::set(cluster, rest),
+        "rollout" => mutate::rollout(cluster, rest),
+        "cordon" => nodes::cordon(cluster, rest, true),
+        "uncordon" => nodes::cordon(cluster, rest, false),
+        "api-resources" => nodes::api_resources(rest),
+        "events" => events::run(cluster, rest),
         known if COMMANDS.contains(&known) => Output::error(format!(
             "\"kubectl {known}\" is not available in this playground yet; try \"kubectl version\""
         )),
@@ -116,6 +138,20 @@ fn help() -> String {
     "kubectl talks to the playground's cluster, as it talks to a real one.\n\
      \n\
      Timonel is growing command by command. Available now:\n\
+     \x20 create        Create a resource: deployment, namespace, configmap, secret generic\n\
+     \x20               (service, job and ingress with --dry-run=client)\n\
+     \x20 run           Run a particular image on the cluster\n\
+     \x20 get           Display one or many resources (-w follows changes)\n\
+     \x20 delete        Delete resources by names, label selectors or --all\n\
+     \x20 scale         Set a new size for a deployment or replica set\n\
+     \x20 describe      Show details of a pod, deployment, replica set, node and more\n\
+     \x20 label         Update the labels on a resource\n\
+     \x20 annotate      Update the annotations on a resource\n\
+     \x20 set image     Update the image of a pod template\n\
+     \x20 rollout       Watch, list, undo or restart a deployment's rollout\n\
+     \x20 events        List events, oldest first\n\
+     \x20 cordon        Mark a node as unschedulable (uncordon: schedulable again)\n\
+     \x20 api-resources Print the resource types the playground's cluster serves\n\
      \x20 version       Print the client and server version information\n\
      \n\
      Usage:\n\

@@ -7,6 +7,11 @@
 //! that the real kubectl answers without a server; when `KUBECTL_ORACLE` names a real kubectl
 //! binary, each of those commands is also run there and must print the same.
 //!
+//! A `$ sleep <duration>` line (`sleep 30`, `sleep 30s`, `sleep 2m`, `sleep 1h`) prints nothing
+//! and moves the simulated cluster's virtual clock forward with `Cluster::advance`, so
+//! transcripts can show AGE columns and pods becoming Running; it may not appear in oracle
+//! transcripts. Every transcript starts from a fresh `sim::Cluster::default()`.
+//!
 //! `TIMONEL_BLESS=1 cargo test -p timonel-kubectl --test transcripts` rewrites the expected text
 //! from Timonel's output; read the diff before committing it.
 
@@ -77,7 +82,13 @@ fn transcripts_match_what_timonel_prints() {
         let mut cluster = sim::Cluster::default();
         let mut blessed = transcript.header.clone();
         for step in &transcript.steps {
-            let out = kubectl::run_line(&mut cluster, &step.line);
+            let out = match sleep_duration(&step.line) {
+                Some(d) => {
+                    cluster.advance(d);
+                    kubectl::Output::default()
+                }
+                None => kubectl::run_line(&mut cluster, &step.line),
+            };
             let actual = render(&out.stdout, &out.stderr, out.exit_code);
             blessed.push_str(&format!("$ {}\n{actual}", step.line));
             if actual != step.expected {
@@ -97,6 +108,23 @@ fn transcripts_match_what_timonel_prints() {
     if !bless {
         assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
+}
+
+/// `sleep 30`, `sleep 30s`, `sleep 2m`, `sleep 1h`: how far to move the virtual clock.
+fn sleep_duration(line: &str) -> Option<sim::Duration> {
+    let arg = line.strip_prefix("sleep ")?.trim();
+    let (digits, unit) = match arg.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => arg.split_at(i),
+        None => (arg, "s"),
+    };
+    let n: u64 = digits.parse().ok()?;
+    let seconds = match unit {
+        "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        _ => return None,
+    };
+    Some(sim::Duration::seconds(seconds))
 }
 
 /// Runs the real kubectl with no reachable server (an empty kubeconfig, no network).

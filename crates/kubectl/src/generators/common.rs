@@ -3,8 +3,9 @@
 
 use super::cli::{Flag, Kind, Parsed, flag, optional, short};
 use super::doc::Doc;
-use crate::Output;
 use crate::printers::yaml;
+use crate::{Output, errors, printers};
+use sim::{Actor, Cluster, WriteOptions};
 
 /// The printing and request flags every `kubectl create <generator>` accepts.
 pub const CREATE_FLAGS: &[Flag] = &[
@@ -110,22 +111,109 @@ impl Options {
             .map(Doc::str)
     }
 
-    /// Prints the object (client dry run), or says that creating is not wired yet.
-    pub fn finish(&self, mut generated: Generated) -> Output {
+    /// Prints the object (client dry run), or sends it to the api-server's create request
+    /// (`--dry-run=server` asks the server not to persist it) and prints what came back.
+    pub fn finish(&self, cluster: &mut Cluster, mut generated: Generated) -> Output {
         if self.save_config {
             save_config(&mut generated.doc);
         }
         let mut out = match self.dry_run {
             DryRun::Client => Output::ok(print(&generated, &self.output)),
-            // The object is ready to be sent; the api-server's create request is wired later.
-            DryRun::None | DryRun::Server => {
-                Output::error("creating objects is not available in this playground yet")
-            }
+            DryRun::None | DryRun::Server => self.send(cluster, &generated),
         };
         if let Some(w) = &self.warning {
             out.stderr.insert_str(0, w);
         }
         out
+    }
+
+    fn send(&self, cluster: &mut Cluster, generated: &Generated) -> Output {
+        let body = generated.doc.to_value();
+        let Some(kind) = body
+            .get("kind")
+            .and_then(|k| k.as_str())
+            .zip(body.get("apiVersion").and_then(|v| v.as_str()))
+            .and_then(|(k, v)| sim::Kind::from_type_meta(v, k))
+        else {
+            // Simplification: the simulated cluster does not serve this kind yet.
+            let kind = body
+                .get("kind")
+                .and_then(|k| k.as_str())
+                .unwrap_or("object")
+                .to_lowercase();
+            let plural = if kind.ends_with('s') {
+                format!("{kind}es")
+            } else {
+                format!("{kind}s")
+            };
+            return Output::error(format!(
+                "{plural} are not simulated in this playground yet; use --dry-run=client to see the manifest"
+            ));
+        };
+        let namespace = self
+            .namespace
+            .clone()
+            .filter(|ns| !ns.is_empty())
+            .unwrap_or_else(|| "default".to_string());
+        let opts = WriteOptions {
+            dry_run: self.dry_run == DryRun::Server,
+            ..WriteOptions::default()
+        };
+        let result = cluster
+            .api_mut()
+            .create_json(&Actor::kubectl(), &namespace, &body, &opts);
+        let out = match result {
+            Ok(written) => {
+                let mut out = Output::ok(print_created(
+                    &written.object,
+                    kind,
+                    &self.output,
+                    self.dry_run == DryRun::Server,
+                ));
+                for w in written.warnings {
+                    out.stderr.push_str(&format!("Warning: {w}\n"));
+                }
+                out
+            }
+            Err(status) => match create_error_prefix(generated.resource) {
+                Some(prefix) => Output::error(format!("{prefix}{}", status.message)),
+                None => errors::status_output(&status),
+            },
+        };
+        if self.dry_run == DryRun::None {
+            cluster.settle();
+        }
+        out
+    }
+}
+
+/// How each `kubectl create` generator wraps a server error (`fmt.Errorf("failed to create …")`);
+/// `run` and `create namespace` return the server's error as it is.
+fn create_error_prefix(resource: &str) -> Option<&'static str> {
+    match resource {
+        "deployment.apps" => Some("failed to create deployment: "),
+        "configmap" => Some("failed to create configmap: "),
+        "secret" => Some("failed to create secret "),
+        "job.batch" => Some("failed to create job: "),
+        "ingress.networking.k8s.io" => Some("failed to create ingress: "),
+        _ => None,
+    }
+}
+
+/// The printer after a real or server-dry-run create: the server's object.
+fn print_created(
+    object: &sim::Object,
+    kind: sim::Kind,
+    output: &str,
+    server_dry_run: bool,
+) -> String {
+    let name = format!("{}/{}", printers::kind_name(kind), object.metadata().name);
+    match output {
+        "yaml" => yaml::to_string(&printers::object_value(object)),
+        "json" => printers::json::to_string(&printers::object_value(object)),
+        "name" => name + "\n",
+        _ if server_dry_run => format!("{name} created (server dry run)\n"),
+        _ => format!("{name} created\n"),
     }
 }
 

@@ -19,9 +19,9 @@ const FLAGS: &[Flag] = &[
     flag("append-hash", Kind::Bool),
 ];
 
-pub fn run(args: &[String]) -> Output {
+pub fn run(cluster: &mut sim::Cluster, args: &[String]) -> Output {
     match generate(args) {
-        Ok((options, generated)) => options.finish(generated),
+        Ok((options, generated)) => options.finish(cluster, generated),
         Err(out) => out,
     }
 }

@@ -155,7 +155,7 @@ impl Doc {
 }
 
 /// A string as Go's encoding/json writes it (HTML-safe escaping included).
-fn write_go_string(out: &mut String, s: &str) {
+pub fn write_go_string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {

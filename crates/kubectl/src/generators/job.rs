@@ -11,9 +11,9 @@ const CMD: Cmd = Cmd {
 
 const FLAGS: &[Flag] = &[flag("image", Kind::String), flag("from", Kind::String)];
 
-pub fn run(args: &[String]) -> Output {
+pub fn run(cluster: &mut sim::Cluster, args: &[String]) -> Output {
     match generate(args) {
-        Ok((options, generated)) => options.finish(generated),
+        Ok((options, generated)) => options.finish(cluster, generated),
         Err(out) => out,
     }
 }

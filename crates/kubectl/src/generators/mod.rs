@@ -3,10 +3,9 @@
 //! Each generator parses its command line as kubectl does (pflag's errors, cobra's usage
 //! hints), builds the object kubectl would send ([`common::Generated`], whose `doc` keeps
 //! the Go field order and converts to a `serde_json::Value`), and then prints it for
-//! `--dry-run=client`. Sending it to the api-server is the next step (see
-//! [`common::Options::finish`]).
+//! `--dry-run=client` or sends it to the api-server ([`common::Options::finish`]).
 
-mod cli;
+pub(crate) mod cli;
 mod common;
 mod configmap;
 mod deployment;
@@ -22,15 +21,16 @@ mod validation;
 
 use crate::Output;
 use cli::{GLOBAL, Kind};
+pub(crate) use doc::write_go_string;
 use sim::Cluster;
 
 /// `kubectl run …`
-pub fn run(_cluster: &mut Cluster, args: &[String]) -> Output {
-    run::run(args)
+pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
+    run::run(cluster, args)
 }
 
 /// `kubectl create …`: the generator subcommands; `create -f` is not handled here.
-pub fn create(_cluster: &mut Cluster, args: &[String]) -> Output {
+pub fn create(cluster: &mut Cluster, args: &[String]) -> Output {
     let split = split_subcommand(args);
     let is_generator = split
         .as_ref()
@@ -47,13 +47,13 @@ pub fn create(_cluster: &mut Cluster, args: &[String]) -> Output {
         return Output::error("must specify one of -f and -k");
     };
     match sub.as_str() {
-        "deployment" | "deploy" => deployment::run(&rest),
-        "configmap" | "cm" => configmap::run(&rest),
-        "namespace" | "ns" => namespace::run(&rest),
-        "job" => job::run(&rest),
-        "ingress" | "ing" => ingress::run(&rest),
-        "secret" => secret_command(&rest),
-        "service" | "svc" => service_command(&rest),
+        "deployment" | "deploy" => deployment::run(cluster, &rest),
+        "configmap" | "cm" => configmap::run(cluster, &rest),
+        "namespace" | "ns" => namespace::run(cluster, &rest),
+        "job" => job::run(cluster, &rest),
+        "ingress" | "ing" => ingress::run(cluster, &rest),
+        "secret" => secret_command(cluster, &rest),
+        "service" | "svc" => service_command(cluster, &rest),
         "clusterrole"
         | "clusterrolebinding"
         | "cronjob"
@@ -105,14 +105,14 @@ fn is_file_flag(word: &str) -> bool {
         || (word.starts_with("-f") || word.starts_with("-k")) && !word.starts_with("--")
 }
 
-fn secret_command(args: &[String]) -> Output {
+fn secret_command(cluster: &mut Cluster, args: &[String]) -> Output {
     let Some((sub, rest)) = split_subcommand(args) else {
         return Output::error(
             "\"kubectl create secret\" needs a type: generic, tls or docker-registry",
         );
     };
     match sub.as_str() {
-        "generic" => secret::run(&rest),
+        "generic" => secret::run(cluster, &rest),
         "tls" | "docker-registry" => Output::error(format!(
             "\"kubectl create secret {sub}\" is not available in this playground yet"
         )),
@@ -120,16 +120,16 @@ fn secret_command(args: &[String]) -> Output {
     }
 }
 
-fn service_command(args: &[String]) -> Output {
+fn service_command(cluster: &mut Cluster, args: &[String]) -> Output {
     let Some((sub, rest)) = split_subcommand(args) else {
         return Output::error(
             "\"kubectl create service\" needs a type: clusterip, nodeport, loadbalancer or externalname",
         );
     };
     match sub.as_str() {
-        "clusterip" => service::run(service::Type::ClusterIp, &rest),
-        "nodeport" => service::run(service::Type::NodePort, &rest),
-        "loadbalancer" => service::run(service::Type::LoadBalancer, &rest),
+        "clusterip" => service::run(cluster, service::Type::ClusterIp, &rest),
+        "nodeport" => service::run(cluster, service::Type::NodePort, &rest),
+        "loadbalancer" => service::run(cluster, service::Type::LoadBalancer, &rest),
         "externalname" => Output::error(
             "\"kubectl create service externalname\" is not available in this playground yet",
         ),
@@ -149,7 +149,7 @@ fn unknown_subcommand(path: &'static str, word: &str, rest: &[String]) -> Output
 
 /// cobra's `Find`: the first word that is not a flag (or a global flag's value) names the
 /// subcommand; the rest goes to it.
-fn split_subcommand(args: &[String]) -> Option<(String, Vec<String>)> {
+pub(crate) fn split_subcommand(args: &[String]) -> Option<(String, Vec<String>)> {
     let mut i = 0;
     while i < args.len() {
         let word = &args[i];
@@ -190,19 +190,29 @@ mod tests {
     }
 
     #[test]
-    fn creating_without_dry_run_is_not_wired_yet() {
-        for line in [
-            "kubectl create deployment web --image=nginx",
-            "kubectl create namespace dev -o yaml",
+    fn creating_sends_the_object_to_the_api_server_and_settles() {
+        let mut cluster = sim::Cluster::default();
+        let out = run_line(&mut cluster, "kubectl create deployment web --image=nginx");
+        assert_eq!(out.stdout, "deployment.apps/web created\n");
+        // The controllers ran: the Deployment has its ReplicaSet.
+        assert_eq!(
+            cluster
+                .api()
+                .iter(sim::Kind::ReplicaSet, Some("default"))
+                .count(),
+            1
+        );
+        let out = run_line(
+            &mut cluster,
             "kubectl run nginx --image=nginx --dry-run=server",
-        ] {
-            let out = run(line);
-            assert_eq!(
-                out.stderr, "error: creating objects is not available in this playground yet\n",
-                "{line}"
-            );
-            assert_eq!(out.exit_code, 1);
-        }
+        );
+        assert_eq!(out.stdout, "pod/nginx created (server dry run)\n");
+        assert!(
+            cluster
+                .api()
+                .get_ref(sim::Kind::Pod, "default", "nginx")
+                .is_none()
+        );
     }
 
     #[test]

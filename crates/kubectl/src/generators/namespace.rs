@@ -9,9 +9,9 @@ const CMD: Cmd = Cmd {
     path: "kubectl create namespace",
 };
 
-pub fn run(args: &[String]) -> Output {
+pub fn run(cluster: &mut sim::Cluster, args: &[String]) -> Output {
     match generate(args) {
-        Ok((options, generated)) => options.finish(generated),
+        Ok((options, generated)) => options.finish(cluster, generated),
         Err(out) => out,
     }
 }

@@ -45,9 +45,9 @@ impl Type {
     }
 }
 
-pub fn run(kind: Type, args: &[String]) -> Output {
+pub fn run(cluster: &mut sim::Cluster, kind: Type, args: &[String]) -> Output {
     match generate(kind, args) {
-        Ok((options, generated)) => options.finish(generated),
+        Ok((options, generated)) => options.finish(cluster, generated),
         Err(out) => out,
     }
 }

@@ -1,0 +1,125 @@
+//! No command line makes kubectl panic: random words drawn from kubectl's vocabulary (verbs,
+//! kinds, flags, selectors, templates) and arbitrary text, run in turn against a cluster that
+//! holds a Deployment.
+
+use proptest::prelude::*;
+
+const WORDS: &[&str] = &[
+    "get",
+    "describe",
+    "delete",
+    "scale",
+    "create",
+    "run",
+    "label",
+    "annotate",
+    "set",
+    "image",
+    "rollout",
+    "status",
+    "history",
+    "undo",
+    "restart",
+    "cordon",
+    "uncordon",
+    "api-resources",
+    "deployment",
+    "deploy",
+    "pods",
+    "po",
+    "pod/x",
+    "deploy/web",
+    "rs",
+    "ds",
+    "nodes",
+    "ns",
+    "cm",
+    "secret",
+    "sa",
+    "events",
+    "all",
+    "pods,deploy",
+    "web",
+    "nginx",
+    "x",
+    "generic",
+    "namespace",
+    "configmap",
+    "-n",
+    "dev",
+    "-A",
+    "-l",
+    "app=web",
+    "app in (web",
+    "!app",
+    "--all",
+    "-o",
+    "yaml",
+    "json",
+    "wide",
+    "name",
+    "jsonpath={.items[*].metadata.name}",
+    "jsonpath={range .items[*]}{.metadata.name}{end}",
+    "jsonpath={.a[?(@.b==\"c\")",
+    "custom-columns=N:.metadata.name",
+    "custom-columns=",
+    "--sort-by=.metadata.name",
+    "--sort-by={.spec.replicas}",
+    "--replicas=3",
+    "--replicas=-1",
+    "--image=nginx",
+    "--from-literal=a=b",
+    "--dry-run=server",
+    "--dry-run=client",
+    "--force",
+    "--grace-period=0",
+    "--now",
+    "--overwrite",
+    "a=b",
+    "a-",
+    "nginx=nginx:1.28",
+    "*=busybox",
+    "--to-revision=1",
+    "--revision=2",
+    "--show-labels",
+    "-L",
+    "app",
+    "--no-headers",
+    "--field-selector",
+    "metadata.name=web",
+    "status.phase=Running",
+    "--",
+    "-w",
+    "=",
+    "{",
+    "}",
+    "[",
+    "]",
+    "'",
+    "\"",
+    "--show-events=false",
+    "--current-replicas=1",
+];
+
+fn word() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => proptest::sample::select(WORDS).prop_map(str::to_string),
+        1 => "[ -~]{0,12}",
+    ]
+}
+
+// 256 cases by default; `PROPTEST_CASES=N` runs more.
+proptest! {
+    #[test]
+    fn random_command_lines_never_panic(lines in proptest::collection::vec(
+        proptest::collection::vec(word(), 0..7), 1..6)
+    ) {
+        let mut cluster = sim::Cluster::default();
+        kubectl::run_line(&mut cluster, "kubectl create deployment web --image=nginx --replicas=2");
+        for words in lines {
+            let line = format!("kubectl {}", words.join(" "));
+            let out = kubectl::run_line(&mut cluster, &line);
+            prop_assert!(out.exit_code == 0 || !out.stderr.is_empty(), "{line}: failed silently");
+        }
+    }
+}
