@@ -58,6 +58,8 @@ stage native-tests rust cargo test --workspace --locked
 CHROMEDRIVER="$(command -v chromedriver)" \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   stage browser-tests rust cargo test -p timonel-web --target wasm32-unknown-unknown --locked
+# The same seed and requests give the same cluster natively and in wasm32 (under node).
+stage wasm-determinism - env BENCH_CASES=none crates/sim/bench-wasm/run.sh
 if stage release-build - trunk build --release --offline; then
   stage e2e-tests node node --test --test-reporter=tap --test-concurrency=1 e2e/
   stage size-report - node scripts/size-report.mjs dist

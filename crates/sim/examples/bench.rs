@@ -1,11 +1,58 @@
 //! Scheduling benchmark: a Deployment of N replicas on W workers, run until every pod is Running.
 //!
-//! `cargo run --release -p timonel-sim --example bench -- 1000 100`
+//! `cargo run --release -p timonel-sim --example bench -- REPLICAS WORKERS [WATCH_HISTORY]`
+//!
+//! Prints wall time, pods per second and heap bytes per pod (live heap growth from the booted
+//! cluster to the settled one, over the replicas; measured by a counting global allocator). The
+//! same scenario runs compiled to wasm32 under node: see `crates/sim/bench-wasm/run.sh`.
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::Instant;
 
-use sim::api::{Deployment, Pod};
-use sim::*;
+/// The system allocator, counting live and peak heap bytes.
+struct Counting;
+
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+static PEAK: AtomicIsize = AtomicIsize::new(0);
+static ALLOCS: AtomicIsize = AtomicIsize::new(0);
+
+fn track(delta: isize) {
+    let live = LIVE.fetch_add(delta, Ordering::Relaxed) + delta;
+    if delta > 0 {
+        PEAK.fetch_max(live, Ordering::Relaxed);
+    }
+}
+
+// SAFETY: every call forwards to `System` with the caller's layout; the counters do not touch
+// the memory.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded unchanged.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            track(layout.size() as isize);
+            ALLOCS.fetch_add(1, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded unchanged.
+        unsafe { System.dealloc(ptr, layout) };
+        track(-(layout.size() as isize));
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: forwarded unchanged.
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            track(new_size as isize - layout.size() as isize);
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
 
 fn main() {
     let args: Vec<u64> = std::env::args()
@@ -14,39 +61,40 @@ fn main() {
         .collect();
     let replicas = args.first().copied().unwrap_or(1000) as i32;
     let workers = args.get(1).copied().unwrap_or(100) as u32;
+    // Optional third argument: watch events kept (default: all of them, 1,000,000).
+    let history = args.get(2).copied().unwrap_or(1_000_000) as usize;
     let start = Instant::now();
-    let mut c = Cluster::new(Config {
-        workers,
-        watch_history: 1_000_000,
-        ..Config::default()
-    });
+    let mut c = bench_scenario::boot_with_history(workers, history);
     let booted = start.elapsed();
+    let heap_booted = LIVE.load(Ordering::Relaxed);
+    PEAK.store(heap_booted, Ordering::Relaxed);
+    let allocs_booted = ALLOCS.load(Ordering::Relaxed);
     let t = Instant::now();
-    c.api_mut()
-        .create(
-            &Actor::kubectl(),
-            Deployment::new("default", "web", "nginx", replicas),
-        )
-        .expect("create deployment");
-    let mut steps = 0;
-    loop {
-        c.advance(Duration::seconds(5));
-        steps += 1;
-        let running = c
-            .api()
-            .iter_as::<Pod>(Some("default"))
-            .filter(|p| p.phase() == "Running")
-            .count();
-        if running == replicas as usize || steps > 200 {
-            break;
-        }
-    }
+    let steps = bench_scenario::run(&mut c, replicas);
     let elapsed = t.elapsed();
+    let heap = LIVE.load(Ordering::Relaxed) - heap_booted;
+    let peak = PEAK.load(Ordering::Relaxed) - heap_booted;
+    let per_pod = heap as f64 / f64::from(replicas.max(1));
+    let allocs =
+        (ALLOCS.load(Ordering::Relaxed) - allocs_booted) as f64 / f64::from(replicas.max(1));
+    let log_per_pod = (c.api().log().len() as f64) / f64::from(replicas.max(1));
     println!(
-        "boot {workers} workers: {:.3}s; {replicas} replicas Running after {steps} steps of 5s: {:.3}s wall, {:.0} pods/s, {} writes",
+        "boot {workers} workers: {:.3}s; {replicas} replicas Running after {steps} steps of 5s: \
+         {:.3}s wall, {:.0} pods/s, {} writes; heap {:.0} bytes/pod ({:.1} watch events/pod kept), \
+         peak {:.0} bytes/pod; {:.0} allocations/pod",
         booted.as_secs_f64(),
         elapsed.as_secs_f64(),
         f64::from(replicas) / elapsed.as_secs_f64(),
-        c.api().resource_version()
+        c.api().resource_version(),
+        per_pod,
+        log_per_pod,
+        peak as f64 / f64::from(replicas.max(1)),
+        allocs,
     );
+    // Tearing down a large cluster is not part of the measurement.
+    std::mem::forget(c);
 }
+
+#[path = "../bench-wasm/src/scenario.rs"]
+#[allow(dead_code)]
+mod bench_scenario;

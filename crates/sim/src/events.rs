@@ -61,7 +61,7 @@ pub fn record(
         e.count = Some(e.count.unwrap_or(1) + 1);
         e.last_timestamp = Some(now.rfc3339());
         e.involved_object.resource_version = involved.resource_version;
-        let _ = api.update(actor, e);
+        let _ = api.update_arc_with(actor, e.into(), false, &Default::default());
         return;
     }
     // `<name>.<hex nanoseconds>`, as the recorder names events.
@@ -84,7 +84,10 @@ pub fn record(
         reporting_component: Some(actor.component.clone()),
         reporting_instance: actor.node.clone(),
     };
-    if api.create(actor, event).is_ok() {
+    if api
+        .create_arc_with(actor, event.into(), &Default::default())
+        .is_ok()
+    {
         api.event_cache.insert(cache_key, name);
     }
 }

@@ -175,6 +175,7 @@ mod tests {
 // ----- the pod lifecycle -----------------------------------------------------------------------
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::api::pod::ContainerStateWaiting;
 use crate::api::{Node, Object};
@@ -359,7 +360,10 @@ impl Kubelets {
     }
 
     fn sync_pod(&mut self, api: &mut ApiServer, key: &Key) {
-        let pod = api.get_as::<Pod>(&key.0, &key.1).ok();
+        let pod_obj = api.get_arc(crate::Kind::Pod, &key.0, &key.1);
+        let pod = pod_obj
+            .as_deref()
+            .and_then(<Pod as crate::api::Resource>::from_object);
         // Forget workers of pods that are gone (or replaced by a new pod of the same name).
         if let Some(node) = self.placement.get(key).cloned()
             && let Some(agent) = self.agents.get_mut(&node)
@@ -373,7 +377,9 @@ impl Kubelets {
                 self.placement.remove(key);
             }
         }
-        let Some(pod) = pod else { return };
+        let (Some(pod), Some(stored)) = (pod, pod_obj.as_ref()) else {
+            return;
+        };
         let Some(node_name) = pod.node_name().map(str::to_string) else {
             return;
         };
@@ -397,7 +403,7 @@ impl Kubelets {
                     pulls: BTreeMap::new(),
                 },
             );
-            let obj = Object::Pod(pod.clone());
+            let obj = Arc::clone(stored);
             if worker.is_some_and(|w| w.stage == Stage::Running) {
                 for c in &pod.spec.containers {
                     events::record(
@@ -449,15 +455,15 @@ impl Kubelets {
         // ContainerCreating, while images are pulled.
         let now = api.now();
         let host_ip = api
-            .get_as::<Node>("", &node_name)
-            .ok()
+            .get_ref(crate::Kind::Node, "", &node_name)
+            .and_then(<Node as crate::api::Resource>::from_object)
             .and_then(|n| n.internal_ip().map(str::to_string))
             .unwrap_or_default();
         let mut updated = pod.clone();
-        updated.status = Some(creating_status(&pod, &host_ip, now));
+        updated.status = Some(creating_status(pod, &host_ip, now));
         let obj = api
-            .update_status(&actor, updated)
-            .unwrap_or_else(|_| Object::Pod(pod.clone()));
+            .update_arc_with(&actor, Object::Pod(updated), true, &Default::default())
+            .unwrap_or_else(|_| Arc::clone(stored));
         let mut ready_at = now;
         let mut pulls = BTreeMap::new();
         for c in &pod.spec.containers {
@@ -527,7 +533,10 @@ impl Kubelets {
     }
 
     fn run_task(&mut self, api: &mut ApiServer, node: &str, key: &Key, task: Task) {
-        let Ok(pod) = api.get_as::<Pod>(&key.0, &key.1) else {
+        let Some(obj) = api.get_arc(crate::Kind::Pod, &key.0, &key.1) else {
+            return;
+        };
+        let Some(pod) = <Pod as crate::api::Resource>::from_object(&obj) else {
             return;
         };
         let Some(agent) = self.agents.get_mut(node) else {
@@ -549,9 +558,9 @@ impl Kubelets {
                 let mut worker = worker.clone();
                 if pod.spec.host_network != Some(true) {
                     let cidr = api
-                        .get_as::<Node>("", node)
-                        .ok()
-                        .and_then(|n| n.spec.pod_cidr)
+                        .get_ref(crate::Kind::Node, "", node)
+                        .and_then(<Node as crate::api::Resource>::from_object)
+                        .and_then(|n| n.spec.pod_cidr.clone())
                         .unwrap_or_else(|| "10.244.0.0/24".into());
                     let ip = agent.allocate_ip(&cidr);
                     if let Some(w) = agent.pods.get_mut(key) {
@@ -559,7 +568,6 @@ impl Kubelets {
                     }
                     worker.ip = Some(ip);
                 }
-                let obj = Object::Pod(pod.clone());
                 for c in &pod.spec.containers {
                     let field = format!("spec.containers{{{}}}", c.name);
                     if let Some((pull, waited)) = worker.pulls.get(&c.name).copied() {
@@ -602,8 +610,8 @@ impl Kubelets {
                     return;
                 };
                 let host_ip = api
-                    .get_as::<Node>("", node)
-                    .ok()
+                    .get_ref(crate::Kind::Node, "", node)
+                    .and_then(<Node as crate::api::Resource>::from_object)
                     .and_then(|n| n.internal_ip().map(str::to_string))
                     .unwrap_or_default();
                 let pod_ip = worker.ip.clone().unwrap_or_else(|| host_ip.clone());
@@ -617,7 +625,8 @@ impl Kubelets {
                 let status = running_status(&current, &host_ip, &pod_ip, scheduled, now, api.rng());
                 let mut updated = current;
                 updated.status = Some(status);
-                let _ = api.update_status(&actor, updated);
+                let _ =
+                    api.update_arc_with(&actor, Object::Pod(updated), true, &Default::default());
             }
             Task::Remove => {
                 agent.forget(key);

@@ -105,6 +105,13 @@ pub trait Resource:
     /// Replaces this object's status with `other`'s (main-resource updates keep the stored status;
     /// `/status` updates keep everything else).
     fn copy_status_from(&mut self, _other: &Self) {}
+    /// Whether everything but the status equals `other`'s, when the kind can tell cheaply
+    /// (`None` otherwise): a `/status` update whose body already carries the stored metadata and
+    /// spec is then stored as sent, without copying the stored object.
+    #[doc(hidden)]
+    fn same_but_status(&self, _other: &Self) -> Option<bool> {
+        None
+    }
     /// Whether the spec differs, so the generation is bumped.
     fn spec_differs(&self, _old: &Self) -> bool {
         false
@@ -176,6 +183,12 @@ macro_rules! kinds {
                 match (self, other) {
                     $((Object::$variant(a), Object::$variant(b)) => a.copy_status_from(b),)*
                     _ => {}
+                }
+            }
+            pub(crate) fn same_but_status(&self, other: &Object) -> bool {
+                match (self, other) {
+                    $((Object::$variant(a), Object::$variant(b)) => a.same_but_status(b) == Some(true),)*
+                    _ => false,
                 }
             }
             pub(crate) fn spec_differs(&self, old: &Object) -> bool {

@@ -848,6 +848,15 @@ impl Resource for Pod {
         self.status = other.status.clone();
     }
 
+    fn same_but_status(&self, other: &Self) -> Option<bool> {
+        let Pod {
+            metadata,
+            spec,
+            status: _,
+        } = self;
+        Some(*metadata == other.metadata && *spec == other.spec)
+    }
+
     fn spec_differs(&self, old: &Self) -> bool {
         self.spec != old.spec
     }

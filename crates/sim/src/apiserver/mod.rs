@@ -170,6 +170,14 @@ impl ApiServer {
             .map(|a| a.as_ref())
     }
 
+    /// The stored object, shared: cheap to keep across writes (an informer cache entry).
+    pub fn get_arc(&self, kind: Kind, namespace: &str, name: &str) -> Option<Arc<Object>> {
+        self.objects
+            .get(&kind)?
+            .get(&key_of(kind.info(), namespace, name))
+            .cloned()
+    }
+
     /// `GET`: the object or `NotFound`.
     pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Result<Object, Status> {
         self.get_ref(kind, namespace, name)
@@ -266,7 +274,13 @@ impl ApiServer {
 
     // ----- writes ------------------------------------------------------------------------------
 
-    fn commit(&mut self, actor: &Actor, verb: Verb, type_: EventType, mut obj: Object) -> Object {
+    fn commit(
+        &mut self,
+        actor: &Actor,
+        verb: Verb,
+        type_: EventType,
+        mut obj: Object,
+    ) -> Arc<Object> {
         self.resource_version += 1;
         obj.metadata_mut().resource_version = self.resource_version.to_string();
         let kind = obj.kind();
@@ -286,7 +300,7 @@ impl ApiServer {
             time: self.now(),
             object: Arc::clone(&arc),
         });
-        Arc::unwrap_or_clone(arc)
+        arc
     }
 
     fn generate_name(&mut self, base: &str) -> String {
@@ -309,9 +323,20 @@ impl ApiServer {
     pub fn create_with(
         &mut self,
         actor: &Actor,
-        mut obj: Object,
+        obj: Object,
         opts: &WriteOptions,
     ) -> Result<Object, Status> {
+        self.create_arc_with(actor, obj, opts)
+            .map(Arc::unwrap_or_clone)
+    }
+
+    /// `POST` answering with the stored object, shared (no copy).
+    pub fn create_arc_with(
+        &mut self,
+        actor: &Actor,
+        mut obj: Object,
+        opts: &WriteOptions,
+    ) -> Result<Arc<Object>, Status> {
         let kind = obj.kind();
         let info = kind.info();
         {
@@ -370,7 +395,7 @@ impl ApiServer {
             return Err(Status::already_exists(info, &name));
         }
         if opts.dry_run {
-            return Ok(obj);
+            return Ok(Arc::new(obj));
         }
         Ok(self.commit(actor, Verb::Create, EventType::Added, obj))
     }
@@ -463,10 +488,22 @@ impl ApiServer {
     pub fn update_with(
         &mut self,
         actor: &Actor,
-        mut obj: Object,
+        obj: Object,
         status_only: bool,
         opts: &WriteOptions,
     ) -> Result<Object, Status> {
+        self.update_arc_with(actor, obj, status_only, opts)
+            .map(Arc::unwrap_or_clone)
+    }
+
+    /// `PUT` answering with the stored object, shared (no copy).
+    pub fn update_arc_with(
+        &mut self,
+        actor: &Actor,
+        mut obj: Object,
+        status_only: bool,
+        opts: &WriteOptions,
+    ) -> Result<Arc<Object>, Status> {
         let kind = obj.kind();
         let info = kind.info();
         if !info.namespaced {
@@ -479,7 +516,7 @@ impl ApiServer {
         if name.is_empty() {
             return Err(Status::bad_request("name is required"));
         }
-        let Some(old) = self.get_ref(kind, &ns, &name).cloned() else {
+        let Some(old) = self.get_arc(kind, &ns, &name) else {
             return Err(Status::not_found(info, &name));
         };
         let rv = &obj.metadata().resource_version;
@@ -498,10 +535,15 @@ impl ApiServer {
             ));
         }
         let mut new = if status_only {
-            // Everything but the status comes from the stored object.
-            let mut merged = old.clone();
-            merged.copy_status_from(&obj);
-            merged
+            // Everything but the status comes from the stored object: when the body already
+            // carries exactly that (the usual read-modify-write of a status), it is used as is.
+            if obj.same_but_status(&old) {
+                obj
+            } else {
+                let mut merged = (*old).clone();
+                merged.copy_status_from(&obj);
+                merged
+            }
         } else {
             obj.set_defaults();
             obj.copy_status_from(&old);
@@ -554,8 +596,8 @@ impl ApiServer {
             // Compare with the stored resourceVersion so an unchanged object is a no-op.
             new.metadata_mut().resource_version = old.metadata().resource_version.clone();
         }
-        if new == old || opts.dry_run {
-            return Ok(new);
+        if new == *old || opts.dry_run {
+            return Ok(Arc::new(new));
         }
         // The last finalizer removed from an object being deleted lets it go.
         let finalized = new.metadata().deletion_timestamp.is_some()
@@ -624,6 +666,18 @@ impl ApiServer {
         name: &str,
         node: &str,
     ) -> Result<Object, Status> {
+        self.bind_arc(actor, namespace, name, node)
+            .map(Arc::unwrap_or_clone)
+    }
+
+    /// `POST pods/<name>/binding` answering with the stored pod, shared (no copy).
+    pub fn bind_arc(
+        &mut self,
+        actor: &Actor,
+        namespace: &str,
+        name: &str,
+        node: &str,
+    ) -> Result<Arc<Object>, Status> {
         let info = &Pod::INFO;
         let mut pod = self.get_as::<Pod>(namespace, name)?;
         if pod.metadata.deletion_timestamp.is_some() {
@@ -669,8 +723,21 @@ impl ApiServer {
         name: &str,
         opts: &DeleteOptions,
     ) -> Result<Object, Status> {
+        self.delete_arc(actor, kind, namespace, name, opts)
+            .map(Arc::unwrap_or_clone)
+    }
+
+    /// `DELETE` answering with the stored (or last) object, shared (no copy).
+    pub fn delete_arc(
+        &mut self,
+        actor: &Actor,
+        kind: Kind,
+        namespace: &str,
+        name: &str,
+        opts: &DeleteOptions,
+    ) -> Result<Arc<Object>, Status> {
         let info = kind.info();
-        let Some(old) = self.get_ref(kind, namespace, name).cloned() else {
+        let Some(old) = self.get_arc(kind, namespace, name) else {
             return Err(Status::not_found(info, name));
         };
         if let Some(rv) = &opts.precondition_resource_version
@@ -686,7 +753,7 @@ impl ApiServer {
             ));
         }
         admission::admit_delete(self, &old)?;
-        let mut obj = old.clone();
+        let mut obj = (*old).clone();
         let now = self.now();
         let propagation = opts.propagation_policy.unwrap_or_default();
         {
@@ -727,7 +794,7 @@ impl ApiServer {
                 && ns.spec.as_ref().is_none_or(|s| s.finalizers.is_empty());
             if finalized {
                 if opts.dry_run {
-                    return Ok(obj);
+                    return Ok(Arc::new(obj));
                 }
                 return Ok(self.commit(actor, Verb::Delete, EventType::Deleted, obj));
             }
@@ -738,10 +805,10 @@ impl ApiServer {
                 ns.metadata.deletion_grace_period_seconds = Some(0);
             }
             if opts.dry_run {
-                return Ok(obj);
+                return Ok(Arc::new(obj));
             }
-            if obj == old {
-                return Ok(obj);
+            if obj == *old {
+                return Ok(Arc::new(obj));
             }
             return Ok(self.commit(actor, Verb::Delete, EventType::Modified, obj));
         }
@@ -758,13 +825,13 @@ impl ApiServer {
                     m.generation = Some(m.generation.unwrap_or(0) + 1);
                 }
             }
-            if opts.dry_run || obj == old {
-                return Ok(obj);
+            if opts.dry_run || obj == *old {
+                return Ok(Arc::new(obj));
             }
             return Ok(self.commit(actor, Verb::Delete, EventType::Modified, obj));
         }
         if opts.dry_run {
-            return Ok(obj);
+            return Ok(Arc::new(obj));
         }
         Ok(self.commit(actor, Verb::Delete, EventType::Deleted, obj))
     }

@@ -104,7 +104,10 @@ impl ReplicaSetController {
         // copied: the rest are read in place (the informer cache).
         let mut adopt = Vec::new();
         let mut release = Vec::new();
-        let mut active: Vec<(RankKey, String)> = Vec::new();
+        // Active owned pods are counted in place; their deletion ranks are only computed when
+        // scaling down.
+        let mut active_owned = 0usize;
+        let mut adopted: Vec<(RankKey, String)> = Vec::new();
         for p in api.iter_as::<Pod>(Some(&key.0)) {
             let controller = p.metadata.controller();
             let owned = controller.is_some_and(|r| r.uid == uid);
@@ -117,7 +120,7 @@ impl ReplicaSetController {
             } else if !owned && matches && is_active(p) {
                 adopt.push(p.metadata.name.clone());
             } else if owned && is_active(p) {
-                active.push((victim_rank(p), p.metadata.name.clone()));
+                active_owned += 1;
             }
         }
         for name in release {
@@ -131,15 +134,18 @@ impl ReplicaSetController {
                 p.metadata
                     .owner_references
                     .push(controller_ref("ReplicaSet", "apps/v1", &rs_obj));
-                if let Ok(Object::Pod(adopted)) = api.update(&actor, p) {
-                    active.push((victim_rank(&adopted), adopted.metadata.name.clone()));
+                if let Ok(obj) = api.update_arc_with(&actor, p.into(), false, &Default::default())
+                    && let Object::Pod(pod) = obj.as_ref()
+                {
+                    adopted.push((victim_rank(pod), pod.metadata.name.clone()));
                 }
             }
         }
         let want = rs.replicas().max(0) as usize;
-        if active.len() < want {
+        let active_len = active_owned + adopted.len();
+        if active_len < want {
             // `BurstReplicas`: at most 500 creations per sync; the next sync does the rest.
-            for _ in 0..(want - active.len()).min(BURST_REPLICAS) {
+            for _ in 0..(want - active_len).min(BURST_REPLICAS) {
                 let mut meta = rs.spec.template.metadata.clone();
                 meta.name.clear();
                 meta.namespace = key.0.clone();
@@ -150,7 +156,7 @@ impl ReplicaSetController {
                     spec: rs.spec.template.spec.clone(),
                     status: None,
                 };
-                match api.create(&actor, pod) {
+                match api.create_arc_with(&actor, pod.into(), &Default::default()) {
                     Ok(created) => events::record(
                         api,
                         &actor,
@@ -174,12 +180,23 @@ impl ReplicaSetController {
                     }
                 }
             }
-        } else if active.len() > want {
-            let mut victims = active.clone();
+        } else if active_len > want {
+            let mut victims = adopted;
+            let adopted_names: BTreeSet<String> = victims.iter().map(|(_, n)| n.clone()).collect();
+            for p in api.iter_as::<Pod>(Some(&key.0)) {
+                let owned = p.metadata.controller().is_some_and(|r| r.uid == uid);
+                if owned
+                    && selector.matches(&p.metadata.labels)
+                    && is_active(p)
+                    && !adopted_names.contains(&p.metadata.name)
+                {
+                    victims.push((victim_rank(p), p.metadata.name.clone()));
+                }
+            }
             victims.sort();
             let names: Vec<String> = victims
                 .into_iter()
-                .take((active.len() - want).min(BURST_REPLICAS))
+                .take((active_len - want).min(BURST_REPLICAS))
                 .map(|(_, name)| name)
                 .collect();
             for name in names {

@@ -5,10 +5,11 @@
 pub mod plugins;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::api::{Condition, Node, Object, Pod};
+use crate::api::{Condition, Kind, Node, Object, Pod, Resource};
 use crate::apiserver::{Actor, ApiServer, EventType};
 use crate::clock::Time;
 use crate::events;
@@ -32,6 +33,18 @@ pub struct ScoreResult {
     pub plugin: &'static str,
     pub score: i64,
     pub weighted: i64,
+}
+
+/// The nodes of one scheduling cycle (one `sync`), read once for every pod of the queue.
+struct Cycle<'a> {
+    nodes: &'a [&'a Node],
+    /// Nodes neither cordoned nor tainted: every pod without a node name, node selector or node
+    /// affinity passes their NodeUnschedulable, NodeName, TaintToleration and NodeAffinity
+    /// filters and gets the full TaintToleration and zero NodeAffinity scores, so those plugins
+    /// need not read the node.
+    plain: &'a [bool],
+    names: &'a Arc<[String]>,
+    allocatable: &'a [(i128, i128, i128)],
 }
 
 /// Everything the scheduler decided about one node in one attempt.
@@ -76,9 +89,9 @@ struct Usage {
 }
 
 impl Usage {
-    fn add(&mut self, pod: &Pod) {
-        let (cpu, mem) = plugins::pod_requests(pod);
-        let (nzc, nzm) = plugins::non_zero_requests(pod);
+    fn add(&mut self, requests: (i128, i128)) {
+        let (cpu, mem) = requests;
+        let (nzc, nzm) = plugins::non_zero(requests);
         self.cpu = self.cpu.saturating_add(cpu);
         self.memory = self.memory.saturating_add(mem);
         self.pods = self.pods.saturating_add(1000);
@@ -87,12 +100,102 @@ impl Usage {
     }
 }
 
+/// What one attempt decided about one node, compactly: the full [`NodeTrace`] (plugin names,
+/// messages, weighted scores) is derived from it only when someone reads the attempt.
+#[derive(Clone, Debug)]
+struct CompactNodeTrace {
+    /// Position in the attempt's node list.
+    node: u32,
+    /// How many filters passed, in [`FILTERS`] order.
+    passed: u8,
+    /// The failing filter's reasons (the filter after the passed ones), if one failed.
+    failed: Option<Box<[String]>>,
+    /// Raw scores in [`SCORES`] order, for feasible nodes.
+    scores: [i64; SCORE_PLUGINS],
+}
+
+const SCORE_PLUGINS: usize = 4;
+/// Positions in [`FILTERS`] and [`SCORES`] the per-node shortcut relies on.
+const NODE_RESOURCES_FIT: usize = 4;
+const TAINT_TOLERATION_SCORE: usize = 2;
+const NODE_AFFINITY_SCORE: usize = 3;
+
+/// A remembered attempt, with its [`SchedulingAttempt`] built on first read.
+#[derive(Clone, Debug)]
+struct Record {
+    namespace: String,
+    pod: String,
+    time: Time,
+    /// Node names of the cycle, shared by every attempt of one sync.
+    names: std::sync::Arc<[String]>,
+    nodes: Vec<CompactNodeTrace>,
+    chosen: Option<String>,
+    message: Option<String>,
+    full: std::sync::OnceLock<SchedulingAttempt>,
+}
+
+impl Record {
+    fn attempt(&self) -> &SchedulingAttempt {
+        self.full.get_or_init(|| {
+            let mut nodes: Vec<NodeTrace> = self
+                .nodes
+                .iter()
+                .map(|t| {
+                    let mut filters: Vec<FilterResult> = FILTERS[..usize::from(t.passed)]
+                        .iter()
+                        .map(|plugin| FilterResult {
+                            plugin,
+                            passed: true,
+                            reasons: Vec::new(),
+                        })
+                        .collect();
+                    let (mut scores, mut total) = (Vec::new(), None);
+                    match &t.failed {
+                        Some(reasons) => filters.push(FilterResult {
+                            plugin: FILTERS[usize::from(t.passed)],
+                            passed: false,
+                            reasons: reasons.to_vec(),
+                        }),
+                        None => {
+                            let mut sum = 0;
+                            for ((plugin, weight), score) in SCORES.iter().zip(t.scores) {
+                                sum += score * weight;
+                                scores.push(ScoreResult {
+                                    plugin,
+                                    score,
+                                    weighted: score * weight,
+                                });
+                            }
+                            total = Some(sum);
+                        }
+                    }
+                    NodeTrace {
+                        node: self.names[t.node as usize].clone(),
+                        filters,
+                        scores,
+                        total,
+                    }
+                })
+                .collect();
+            nodes.sort_by(|a, b| a.node.cmp(&b.node));
+            SchedulingAttempt {
+                namespace: self.namespace.clone(),
+                pod: self.pod.clone(),
+                time: self.time,
+                nodes,
+                chosen: self.chosen.clone(),
+                message: self.message.clone(),
+            }
+        })
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Scheduler {
     cursor: u64,
     active: BTreeSet<Key>,
     unschedulable: BTreeSet<Key>,
-    attempts: VecDeque<SchedulingAttempt>,
+    attempts: VecDeque<Record>,
     /// Where the next cycle starts looking (`nextStartNodeIndex`), so nodes take turns.
     next_start_node: usize,
 }
@@ -121,7 +224,7 @@ fn wants_scheduling(p: &Pod) -> bool {
 impl Scheduler {
     /// The remembered attempts, oldest first.
     pub fn attempts(&self) -> impl Iterator<Item = &SchedulingAttempt> {
-        self.attempts.iter()
+        self.attempts.iter().map(Record::attempt)
     }
 
     /// The latest attempt to schedule a pod.
@@ -130,6 +233,7 @@ impl Scheduler {
             .iter()
             .rev()
             .find(|a| a.namespace == namespace && a.pod == pod)
+            .map(Record::attempt)
     }
 
     /// Reads the watch log since the last sync and queues the pods to (re)try.
@@ -186,8 +290,10 @@ impl Scheduler {
         let mut queue: Vec<(i64, String, Key)> = std::mem::take(&mut self.active)
             .into_iter()
             .filter_map(|key| {
-                let p = api.get_as::<Pod>(&key.0, &key.1).ok()?;
-                wants_scheduling(&p).then(|| {
+                let p = api
+                    .get_ref(Kind::Pod, &key.0, &key.1)
+                    .and_then(Pod::from_object)?;
+                wants_scheduling(p).then(|| {
                     (
                         -i64::from(p.spec.priority.unwrap_or(0)),
                         p.metadata.creation_timestamp.clone().unwrap_or_default(),
@@ -198,38 +304,71 @@ impl Scheduler {
             .collect();
         // PrioritySort: higher priority first, then older first.
         queue.sort();
-        let nodes: Vec<Node> = api.iter_as::<Node>(None).cloned().collect();
+        // The informer cache's nodes, shared with the store for the cycle.
+        let node_objects: Vec<Arc<Object>> = api
+            .iter(Kind::Node, None)
+            .filter_map(|n| api.get_arc(Kind::Node, "", &n.metadata().name))
+            .collect();
+        let nodes: Vec<&Node> = node_objects
+            .iter()
+            .filter_map(|o| Node::from_object(o))
+            .collect();
+        let names: Arc<[String]> = nodes.iter().map(|n| n.metadata.name.clone()).collect();
+        let index: BTreeMap<&str, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), i))
+            .collect();
         let allocatable: Vec<(i128, i128, i128)> =
-            nodes.iter().map(NodeInfo::allocatable_of).collect();
-        let mut usage: BTreeMap<String, Usage> = BTreeMap::new();
+            nodes.iter().map(|n| NodeInfo::allocatable_of(n)).collect();
+        let mut usage: Vec<Usage> = vec![Usage::default(); nodes.len()];
         for p in api.iter_as::<Pod>(None) {
             if let Some(n) = p.node_name()
                 && !p.is_terminal()
+                && let Some(&i) = index.get(n)
             {
-                usage.entry(n.to_string()).or_default().add(p);
+                usage[i].add(plugins::pod_requests(p));
             }
         }
+        drop(index);
+        let plain: Vec<bool> = nodes
+            .iter()
+            .map(|n| !n.is_unschedulable() && n.spec.taints.is_empty())
+            .collect();
+        let cycle = Cycle {
+            nodes: &nodes,
+            plain: &plain,
+            names: &names,
+            allocatable: &allocatable,
+        };
         for (_, _, key) in queue {
-            let Ok(pod) = api.get_as::<Pod>(&key.0, &key.1) else {
+            let Some(obj) = api.get_arc(Kind::Pod, &key.0, &key.1) else {
                 continue;
             };
-            self.schedule_one(api, &pod, &nodes, &allocatable, &mut usage);
+            let Some(pod) = Pod::from_object(&obj) else {
+                continue;
+            };
+            self.schedule_one(api, pod, &cycle, &mut usage);
         }
     }
 
-    fn schedule_one(
-        &mut self,
-        api: &mut ApiServer,
-        pod: &Pod,
-        nodes: &[Node],
-        allocatable: &[(i128, i128, i128)],
-        usage: &mut BTreeMap<String, Usage>,
-    ) {
-        let mut traces = Vec::with_capacity(nodes.len());
+    fn schedule_one(&mut self, api: &mut ApiServer, pod: &Pod, cycle: &Cycle, usage: &mut [Usage]) {
+        let nodes = cycle.nodes;
+        let requests = plugins::pod_requests(pod);
+        let nonzero = plugins::non_zero(requests);
+        let plain_pod = pod.spec.node_name.as_deref().is_none_or(str::is_empty)
+            && pod.spec.node_selector.is_empty()
+            && pod
+                .spec
+                .affinity
+                .as_ref()
+                .and_then(|a| a.node_affinity.as_ref())
+                .is_none();
+        let want = num_feasible_nodes_to_find(nodes.len());
+        let mut traces = Vec::with_capacity(want.min(nodes.len()));
         let mut feasible: Vec<(usize, i64)> = Vec::new();
         let mut histogram: BTreeMap<String, usize> = BTreeMap::new();
         let (mut resolvable, mut unresolvable) = (0usize, 0usize);
-        let want = num_feasible_nodes_to_find(nodes.len());
         let start = if nodes.is_empty() {
             0
         } else {
@@ -242,8 +381,8 @@ impl Scheduler {
             }
             processed += 1;
             let idx = (start + offset) % nodes.len();
-            let (node, alloc) = (&nodes[idx], &allocatable[idx]);
-            let u = usage.get(&node.metadata.name).copied().unwrap_or_default();
+            let (node, alloc) = (nodes[idx], &cycle.allocatable[idx]);
+            let u = usage[idx];
             let info = NodeInfo {
                 node,
                 requested_cpu: u.cpu,
@@ -253,20 +392,18 @@ impl Scheduler {
                 nonzero_memory: u.nonzero_memory,
                 allocatable: *alloc,
             };
-            let mut trace = NodeTrace {
-                node: node.metadata.name.clone(),
-                filters: Vec::new(),
-                scores: Vec::new(),
-                total: None,
+            let mut trace = CompactNodeTrace {
+                node: idx as u32,
+                passed: 0,
+                failed: None,
+                scores: [0; SCORE_PLUGINS],
             };
-            let mut ok = true;
-            for plugin in FILTERS {
-                match plugins::run_filter(plugin, pod, &info) {
-                    Verdict::Pass => trace.filters.push(FilterResult {
-                        plugin,
-                        passed: true,
-                        reasons: Vec::new(),
-                    }),
+            let shortcut = plain_pod && cycle.plain[idx];
+            let first_filter = if shortcut { NODE_RESOURCES_FIT } else { 0 };
+            trace.passed = first_filter as u8;
+            for i in first_filter..FILTERS.len() {
+                match plugins::run_filter_at(i, pod, &info, requests) {
+                    Verdict::Pass => trace.passed += 1,
                     Verdict::Fail {
                         reasons,
                         unresolvable: u,
@@ -279,28 +416,22 @@ impl Scheduler {
                         } else {
                             resolvable += 1;
                         }
-                        trace.filters.push(FilterResult {
-                            plugin,
-                            passed: false,
-                            reasons,
-                        });
-                        ok = false;
+                        trace.failed = Some(reasons.into_boxed_slice());
                         break;
                     }
                 }
             }
-            if ok {
+            if trace.failed.is_none() {
                 let mut total = 0;
-                for (plugin, weight) in SCORES {
-                    let score = plugins::run_score(plugin, pod, &info);
+                for (i, (_, weight)) in SCORES.iter().enumerate() {
+                    let score = match i {
+                        TAINT_TOLERATION_SCORE if shortcut => 100,
+                        NODE_AFFINITY_SCORE if shortcut => 0,
+                        _ => plugins::run_score_at(i, pod, &info, nonzero),
+                    };
                     total += score * weight;
-                    trace.scores.push(ScoreResult {
-                        plugin,
-                        score,
-                        weighted: score * weight,
-                    });
+                    trace.scores[i] = score;
                 }
-                trace.total = Some(total);
                 feasible.push((idx, total));
             }
             traces.push(trace);
@@ -308,17 +439,18 @@ impl Scheduler {
         if !nodes.is_empty() {
             self.next_start_node = (start + processed) % nodes.len();
         }
-        traces.sort_by(|a, b| a.node.cmp(&b.node));
         let ns = pod.metadata.namespace.clone();
         let name = pod.metadata.name.clone();
         let actor = Actor::scheduler();
-        let mut attempt = SchedulingAttempt {
+        let mut attempt = Record {
             namespace: ns.clone(),
             pod: name.clone(),
             time: api.now(),
+            names: Arc::clone(cycle.names),
             nodes: Vec::new(),
             chosen: None,
             message: None,
+            full: std::sync::OnceLock::new(),
         };
         if feasible.is_empty() {
             let mut reasons: Vec<String> =
@@ -372,8 +504,10 @@ impl Scheduler {
                 message: Some(message.clone()),
                 ..Default::default()
             });
-            let written = api.update_status(&actor, updated).ok();
-            let obj = written.unwrap_or_else(|| Object::Pod(pod.clone()));
+            let written = api
+                .update_arc_with(&actor, Object::Pod(updated), true, &Default::default())
+                .ok();
+            let obj = written.unwrap_or_else(|| Arc::new(Object::Pod(pod.clone())));
             events::record(
                 api,
                 &actor,
@@ -394,8 +528,8 @@ impl Scheduler {
                 .collect();
             let pick = ties[api.rng().below(ties.len() as u64) as usize];
             let node_name = nodes[pick].metadata.name.clone();
-            if let Ok(bound) = api.bind(&actor, &ns, &name, &node_name) {
-                usage.entry(node_name.clone()).or_default().add(pod);
+            if let Ok(bound) = api.bind_arc(&actor, &ns, &name, &node_name) {
+                usage[pick].add(requests);
                 events::record(
                     api,
                     &actor,
@@ -413,5 +547,18 @@ impl Scheduler {
             self.attempts.pop_front();
         }
         self.attempts.push_back(attempt);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_node_shortcut_names_the_plugins_it_skips() {
+        assert_eq!(FILTERS[NODE_RESOURCES_FIT], "NodeResourcesFit");
+        assert_eq!(SCORES.len(), SCORE_PLUGINS);
+        assert_eq!(SCORES[TAINT_TOLERATION_SCORE].0, "TaintToleration");
+        assert_eq!(SCORES[NODE_AFFINITY_SCORE].0, "NodeAffinity");
     }
 }

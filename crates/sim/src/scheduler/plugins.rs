@@ -60,12 +60,26 @@ pub const FILTERS: &[&str] = &[
 ];
 
 pub fn run_filter(plugin: &str, pod: &Pod, info: &NodeInfo) -> Verdict {
-    match plugin {
-        "NodeUnschedulable" => node_unschedulable(pod, info.node),
-        "NodeName" => node_name(pod, info.node),
-        "TaintToleration" => taint_toleration(pod, info.node),
-        "NodeAffinity" => node_affinity(pod, info.node),
-        "NodeResourcesFit" => node_resources_fit(pod, info),
+    match FILTERS.iter().position(|f| *f == plugin) {
+        Some(i) => run_filter_at(i, pod, info, pod_requests(pod)),
+        None => Verdict::Pass,
+    }
+}
+
+/// [`run_filter`] for the `i`th plugin of [`FILTERS`], with the pod's requests computed once
+/// per scheduling cycle instead of once per node.
+pub(crate) fn run_filter_at(
+    i: usize,
+    pod: &Pod,
+    info: &NodeInfo,
+    requests: (i128, i128),
+) -> Verdict {
+    match i {
+        0 => node_unschedulable(pod, info.node),
+        1 => node_name(pod, info.node),
+        2 => taint_toleration(pod, info.node),
+        3 => node_affinity(pod, info.node),
+        4 => node_resources_fit(requests, info),
         _ => Verdict::Pass,
     }
 }
@@ -182,13 +196,12 @@ pub fn pod_requests(pod: &Pod) -> (i128, i128) {
     )
 }
 
-fn node_resources_fit(pod: &Pod, info: &NodeInfo) -> Verdict {
+fn node_resources_fit((cpu, memory): (i128, i128), info: &NodeInfo) -> Verdict {
     let mut reasons = Vec::new();
     let (alloc_cpu, alloc_mem, alloc_pods) = info.allocatable;
     if info.pods.saturating_add(1000) > alloc_pods {
         reasons.push("Too many pods".to_string());
     }
-    let (cpu, memory) = pod_requests(pod);
     if cpu > 0 && info.requested_cpu.saturating_add(cpu) > alloc_cpu {
         reasons.push("Insufficient cpu".to_string());
     }
@@ -208,7 +221,11 @@ fn node_resources_fit(pod: &Pod, info: &NodeInfo) -> Verdict {
 /// Requests the scoring plugins assume for containers without any (`schedutil` non-zero
 /// defaults: 100m cpu, 200Mi memory).
 pub fn non_zero_requests(pod: &Pod) -> (i128, i128) {
-    let (cpu, mem) = pod_requests(pod);
+    non_zero(pod_requests(pod))
+}
+
+/// The scoring defaults applied to requests already summed.
+pub(crate) fn non_zero((cpu, mem): (i128, i128)) -> (i128, i128) {
     let cpu = if cpu == 0 { 100 } else { cpu };
     let mem = if mem == 0 {
         200 * 1024 * 1024 * 1000
@@ -229,26 +246,47 @@ pub const SCORES: &[(&str, i64)] = &[
 
 /// A Score plugin's raw score (0–100) of one feasible node.
 pub fn run_score(plugin: &str, pod: &Pod, info: &NodeInfo) -> i64 {
-    let (cpu, mem) = non_zero_requests(pod);
+    match SCORES.iter().position(|(p, _)| *p == plugin) {
+        Some(i) => run_score_at(i, pod, info, non_zero_requests(pod)),
+        None => 0,
+    }
+}
+
+/// `a * k / b` truncated, as 128-bit arithmetic computes it, but in 64 bits when the operands
+/// are small enough for that to give the same value (every real node): 128-bit division is slow,
+/// and this runs for every scored node of every scheduling attempt.
+fn mul_div(a: i128, k: i64, b: i128) -> i128 {
+    const LIMIT: u128 = (i64::MAX / 10_000) as u128;
+    if (1..=10_000).contains(&k) && a.unsigned_abs() <= LIMIT && b.unsigned_abs() <= LIMIT && b != 0
+    {
+        i128::from((a as i64) * k / (b as i64))
+    } else {
+        a * i128::from(k) / b
+    }
+}
+
+/// [`run_score`] for the `i`th plugin of [`SCORES`], with the pod's non-zero requests computed
+/// once per scheduling cycle.
+pub(crate) fn run_score_at(i: usize, pod: &Pod, info: &NodeInfo, (cpu, mem): (i128, i128)) -> i64 {
     let alloc_cpu = info.allocatable.0.max(1);
     let alloc_mem = info.allocatable.1.max(1);
     let used_cpu = info.nonzero_cpu.saturating_add(cpu).min(alloc_cpu);
     let used_mem = info.nonzero_memory.saturating_add(mem).min(alloc_mem);
-    match plugin {
+    match i {
         // LeastAllocated: the free share, averaged over cpu and memory.
-        "NodeResourcesFit" => {
-            let c = (alloc_cpu - used_cpu) * 100 / alloc_cpu;
-            let m = (alloc_mem - used_mem) * 100 / alloc_mem;
+        0 => {
+            let c = mul_div(alloc_cpu - used_cpu, 100, alloc_cpu);
+            let m = mul_div(alloc_mem - used_mem, 100, alloc_mem);
             ((c + m) / 2) as i64
         }
         // 100 when cpu and memory are used in the same proportion.
-        "NodeResourcesBalancedAllocation" => {
-            let fc = used_cpu * 10_000 / alloc_cpu;
-            let fm = used_mem * 10_000 / alloc_mem;
+        1 => {
+            let fc = mul_div(used_cpu, 10_000, alloc_cpu);
+            let fm = mul_div(used_mem, 10_000, alloc_mem);
             (100 - (fc - fm).abs() / 200) as i64
         }
         // Fewer intolerable PreferNoSchedule taints is better.
-        "TaintToleration" => {
+        2 => {
             let bad = info
                 .node
                 .spec
@@ -259,7 +297,7 @@ pub fn run_score(plugin: &str, pod: &Pod, info: &NodeInfo) -> i64 {
                 .count() as i64;
             100 - (bad * 100).min(100)
         }
-        "NodeAffinity" => {
+        3 => {
             let preferred = pod
                 .spec
                 .affinity

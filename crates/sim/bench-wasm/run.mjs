@@ -1,0 +1,48 @@
+// Runs the wasm32 build of the benchmark under node (see run.sh): for each "REPLICAS:WORKERS"
+// argument, boots the cluster, then times the Deployment until every pod is Running with
+// performance.now(); then checks the cross-target determinism hash.
+import { createRequire } from "node:module";
+import { performance } from "node:perf_hooks";
+
+const require = createRequire(import.meta.url);
+const dir = process.env.BENCH_WASM_DIR;
+const bench = require(`${dir}/bench_wasm.js`);
+
+// BENCH_GROWTH=plain measures dlmalloc's own growth (64 KiB steps, each a slow memory.grow).
+const plain = process.env.BENCH_GROWTH === "plain";
+bench.set_geometric_growth(!plain);
+const args = process.argv.slice(2);
+const given = args.filter((a) => /^\d+:\d+$/.test(a));
+for (const a of args.filter((a) => a !== "--check-only" && !given.includes(a))) {
+  console.error(`ignoring ${a}: cases are REPLICAS:WORKERS`);
+}
+const cases = args.includes("--check-only") ? [] : given.length ? given : ["1000:100", "10000:1000"];
+for (const c of cases) {
+  const [replicas, workers] = c.split(":").map(Number);
+  const reserve = Number(process.env.RESERVE_HEAP_MIB || 0);
+  if (reserve > 0) bench.reserve_heap(reserve);
+  let t = performance.now();
+  bench.boot(workers);
+  const boot = (performance.now() - t) / 1000;
+  const heapBefore = bench.memory_bytes();
+  t = performance.now();
+  const steps = bench.run(replicas);
+  const wall = (performance.now() - t) / 1000;
+  // The wasm memory only grows: its size bounds the heap the run needed.
+  const heapAfter = bench.memory_bytes();
+  const writes = bench.writes();
+  bench.reset();
+  console.log(
+    `wasm (${plain ? "plain" : "geometric"} heap growth): boot ${workers} workers: ${boot.toFixed(3)}s; ${replicas} replicas Running after ` +
+      `${steps} steps of 5s: ${wall.toFixed(3)}s wall, ${(replicas / wall).toFixed(0)} pods/s, ` +
+      `${writes} writes; wasm memory grew ${((heapAfter - heapBefore) / replicas).toFixed(0)} bytes/pod`,
+  );
+}
+
+const got = bench.determinism_hash();
+const want = bench.expected_determinism_hash();
+console.log(`wasm determinism hash: ${got} (expected ${want})`);
+if (got !== want) {
+  console.error("FAIL: the wasm32 build diverges from the native one");
+  process.exit(1);
+}
