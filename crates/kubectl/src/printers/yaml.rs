@@ -67,12 +67,22 @@ fn write_child(out: &mut String, value: &Value, level: usize, in_seq: bool) {
             out.push('\n');
             out.push_str(&text);
         }
-        None => {
-            out.push(' ');
-            out.push_str(&scalar_text(value));
-            out.push('\n');
-        }
+        None => match value {
+            Value::String(text) if text.contains('\n') && !text.chars().any(is_unprintable) => {
+                literal_block(out, text, level + 2);
+            }
+            _ => {
+                out.push(' ');
+                out.push_str(&scalar_text(value));
+                out.push('\n');
+            }
+        },
     }
+}
+
+/// Characters a literal block cannot hold (tabs and line breaks can).
+fn is_unprintable(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
 }
 
 fn scalar_text(value: &Value) -> String {
@@ -120,10 +130,9 @@ fn looks_like_timestamp(s: &str) -> bool {
         && s[..10].chars().filter(|c| *c == '-').count() >= 2
 }
 
-fn needs_quotes(s: &str) -> bool {
-    if resolves_to_non_string(s) {
-        return true;
-    }
+/// Could go-yaml v2 write this string as a plain scalar? (Its emitter's analysis; strings
+/// that resolve to another type are decided before.)
+fn plain_unsafe(s: &str) -> bool {
     let first = s.chars().next().unwrap_or(' ');
     let last = s.chars().last().unwrap_or(' ');
     if matches!(
@@ -158,10 +167,43 @@ fn needs_quotes(s: &str) -> bool {
         || s.chars().any(char::is_control)
 }
 
+/// A string as go-yaml v2 writes it on one line: plain when it reads back as the same string;
+/// double-quoted when it would read as another type or holds control characters; otherwise
+/// single-quoted (its emitter's fallback from plain).
 fn quote_if_needed(s: &str) -> String {
-    if !needs_quotes(s) {
-        return s.to_string();
+    if resolves_to_non_string(s) || s.contains('\n') || s.chars().any(char::is_control) {
+        return double_quoted(s);
     }
+    if plain_unsafe(s) {
+        return format!("'{}'", s.replace('\'', "''"));
+    }
+    s.to_string()
+}
+
+/// A multi-line string as go-yaml v2 writes it in block context: a literal block (`|`, or `|-`
+/// without a final newline, `|+` when it ends with blank lines), indented under its key.
+fn literal_block(out: &mut String, s: &str, indent_to: usize) {
+    let chomp = if !s.ends_with('\n') {
+        "-"
+    } else if s.ends_with("\n\n") {
+        "+"
+    } else {
+        ""
+    };
+    // A first line starting with a space needs an explicit indentation indicator.
+    let indicator = if s.starts_with(' ') { "2" } else { "" };
+    out.push_str(&format!(" |{indicator}{chomp}\n"));
+    let body = s.strip_suffix('\n').unwrap_or(s);
+    for line in body.split('\n') {
+        if !line.is_empty() {
+            indent(out, indent_to);
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+}
+
+fn double_quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -199,6 +241,24 @@ mod tests {
         assert_eq!(
             to_string(&doc),
             "spec:\n  containers:\n  - name: web\n    ports:\n    - containerPort: 80\n"
+        );
+    }
+
+    #[test]
+    fn strings_that_cannot_be_plain_are_single_quoted() {
+        let doc = json!({"a": " spaced ", "b": "*.a.com", "c": "it's: here", "d": "-x"});
+        assert_eq!(
+            to_string(&doc),
+            "a: ' spaced '\nb: '*.a.com'\nc: 'it''s: here'\nd: -x\n"
+        );
+    }
+
+    #[test]
+    fn multi_line_strings_are_literal_blocks_with_chomping() {
+        let doc = json!({"m": {"last": "{\"a\":1}\n", "keep": "x\n\n", "strip": "a\nb"}});
+        assert_eq!(
+            to_string(&doc),
+            "m:\n  keep: |+\n    x\n\n  last: |\n    {\"a\":1}\n  strip: |-\n    a\n    b\n"
         );
     }
 
