@@ -15,6 +15,16 @@ use yew::prelude::*;
 pub const LANG_KEY: &str = "timonel.lang";
 /// The performance mark set when the page first shows a working prompt.
 pub const READY_MARK: &str = "timonel:ready";
+/// Performance marks around booting the simulated cluster.
+pub const BOOT_START_MARK: &str = "timonel:boot-start";
+pub const BOOT_END_MARK: &str = "timonel:boot-end";
+
+/// Sets a performance mark (the end-to-end tests read them), if the browser keeps them.
+fn mark(name: &str) {
+    if let Some(performance) = gloo::utils::window().performance() {
+        let _ = performance.mark(name);
+    }
+}
 /// Where the prompt's history is kept (versioned: a new shape gets a new key).
 pub const HISTORY_KEY: &str = "timonel.history.v1";
 
@@ -42,7 +52,12 @@ pub fn initial_lang() -> Lang {
 
 #[function_component]
 pub fn App() -> Html {
-    let playground = use_reducer(|| Playground::new(initial_lang(), stored_history()));
+    let playground = use_reducer(|| {
+        mark(BOOT_START_MARK);
+        let playground = Playground::new(initial_lang(), stored_history());
+        mark(BOOT_END_MARK);
+        playground
+    });
     let lang = playground.lang;
     {
         let engine = playground.engine.clone();
@@ -68,11 +83,7 @@ pub fn App() -> Html {
         });
     }
     // The moment the prompt can take a command: the end-to-end tests read this mark.
-    use_effect_with((), |_| {
-        if let Some(performance) = gloo::utils::window().performance() {
-            let _ = performance.mark(READY_MARK);
-        }
-    });
+    use_effect_with((), |_| mark(READY_MARK));
     let s = lang.strings();
     html! {
         <ContextProvider<PlaygroundHandle> context={playground}>
