@@ -111,6 +111,49 @@ describe('the playground page', () => {
     await context.close();
   });
 
+  test('a pasted heredoc writes a manifest that kubectl apply -f reads', async () => {
+    const { context, page } = await openPage({ locale: 'en-US' });
+    await page.goto(server.url);
+    const prompt = page.getByRole('textbox', { name: 'Command' });
+    await prompt.waitFor();
+    const script = [
+      'cat <<EOF > web.yaml',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: web',
+      'spec:',
+      '  replicas: 2',
+      '  selector:',
+      '    matchLabels: {app: web}',
+      '  template:',
+      '    metadata:',
+      '      labels: {app: web}',
+      '    spec:',
+      '      containers:',
+      '      - name: nginx',
+      '        image: nginx:1.27',
+      'EOF',
+      'kubectl apply -f web.yaml',
+      '',
+    ].join('\n');
+    await prompt.evaluate((el, text) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', text);
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, script);
+    const commands = page.locator('.entry .command');
+    await commands.nth(1).waitFor();
+    assert.match(await commands.first().innerText(), /^\$ cat <<EOF > web\.yaml\napiVersion: apps\/v1/);
+    assert.equal(await commands.nth(1).innerText(), '$ kubectl apply -f web.yaml');
+    assert.equal(await page.locator('.entry').nth(1).locator('.stdout').innerText(), 'deployment.apps/web created\n');
+    await typeLine(page, 'kubectl apply -f web.yaml');
+    assert.equal(await page.locator('.entry').nth(2).locator('.stdout').innerText(), 'deployment.apps/web unchanged\n');
+    await prompt.press('ArrowUp');
+    assert.equal(await prompt.inputValue(), 'kubectl apply -f web.yaml');
+    await context.close();
+  });
+
   test('the activity feed says which component did what, and filters by component', async () => {
     const { context, page } = await openPage({ locale: 'en-US' });
     await page.goto(server.url);

@@ -63,7 +63,7 @@ pub fn ClusterPanel() -> Html {
     let playground = use_playground();
     let s = playground.lang.strings();
     let engine = playground.engine.borrow();
-    let cluster = &engine.cluster;
+    let cluster = &engine.shell.cluster;
     html! {
         <section class="cluster" aria-labelledby="cluster-heading">
             <h2 id="cluster-heading">

@@ -1,6 +1,7 @@
-//! The playground's one reducer: the cluster, the terminal's transcript and the UI choices.
+//! The playground's one reducer: the shell (cluster and files), the terminal's transcript and
+//! the UI choices.
 //!
-//! The engine (cluster and transcript) sits behind `Rc<RefCell<…>>` so an action mutates it in
+//! The engine (shell and transcript) sits behind `Rc<RefCell<…>>` so an action mutates it in
 //! place instead of cloning it; `revision` tells components that something changed.
 
 use crate::history::History;
@@ -27,7 +28,8 @@ pub const FEED_LIMIT: usize = 300;
 /// What the page owns besides the UI choices.
 #[derive(Debug, Default)]
 pub struct Engine {
-    pub cluster: sim::Cluster,
+    /// kubectl's shell: the cluster and the playground's files.
+    pub shell: kubectl::Shell,
     pub transcript: Vec<Entry>,
     pub history: History,
     /// The newest control-plane activity, oldest first.
@@ -39,7 +41,7 @@ impl Engine {
     /// Brings the activity feed up to date with the api-server's log.
     fn follow_activity(&mut self) {
         let after = self.feed.back().map_or(0, |a| a.resource_version);
-        let fresh = self.cluster.activity_since(after);
+        let fresh = self.shell.cluster.activity_since(after);
         let skip = fresh.len().saturating_sub(FEED_LIMIT);
         self.feed.extend(fresh.into_iter().skip(skip));
         let excess = self.feed.len().saturating_sub(FEED_LIMIT);
@@ -57,15 +59,23 @@ impl Engine {
         });
     }
 
-    /// Runs a line typed at the prompt: the shell's own `clear`, or kubectl.
-    fn run(&mut self, line: String) {
-        self.history.push(&line);
-        if line.trim() == "clear" {
+    /// Runs what was typed or pasted at the prompt, command by command (a heredoc belongs to
+    /// its command): the terminal's own `clear`, or the shell.
+    fn run(&mut self, text: String) {
+        if text.trim() == "clear" {
+            self.history.push(&text);
             self.transcript.clear();
             return;
         }
-        let output = kubectl::run_line(&mut self.cluster, &line);
-        self.record(line, output, false);
+        let steps = self.shell.run_each(&text);
+        if steps.is_empty() {
+            // A blank line: the prompt moves down, as in a terminal.
+            self.record(text, kubectl::Output::default(), false);
+        }
+        for step in steps {
+            self.history.push(&step.command);
+            self.record(step.command, step.output, false);
+        }
         self.follow_activity();
     }
 }
@@ -144,7 +154,10 @@ impl Reducible for Playground {
             }
             Action::Tick => {
                 let mut engine = self.engine.borrow_mut();
-                engine.cluster.advance(sim::Duration::seconds(TICK_SECONDS));
+                engine
+                    .shell
+                    .cluster
+                    .advance(sim::Duration::seconds(TICK_SECONDS));
                 engine.follow_activity();
                 drop(engine);
                 self.touched()
@@ -222,9 +235,9 @@ mod tests {
     #[test]
     fn a_tick_moves_the_cluster_clock() {
         let state = playground();
-        let before = state.engine.borrow().cluster.now();
+        let before = state.engine.borrow().shell.cluster.now();
         let state = state.reduce(Action::Tick);
-        let after = state.engine.borrow().cluster.now();
+        let after = state.engine.borrow().shell.cluster.now();
         assert_eq!(after, before.plus(sim::Duration::seconds(TICK_SECONDS)));
     }
 
@@ -236,6 +249,19 @@ mod tests {
         let versions: Vec<u64> = engine.feed.iter().map(|a| a.resource_version).collect();
         assert!(versions.windows(2).all(|w| w[0] < w[1]));
         assert!(engine.feed.iter().any(|a| a.component == "kubelet"));
+    }
+
+    #[test]
+    fn a_pasted_heredoc_writes_a_file_that_apply_reads() {
+        let state = playground().reduce(Action::RunCommand(
+            "cat <<EOF > cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\nEOF\nkubectl apply -f cm.yaml".into(),
+        ));
+        let engine = state.engine.borrow();
+        assert!(engine.shell.files.read("cm.yaml").is_some());
+        let last = engine.transcript.last().unwrap();
+        assert_eq!(last.line, "kubectl apply -f cm.yaml");
+        assert_eq!(last.output.stdout, "configmap/demo created\n");
+        assert_eq!(engine.transcript.len(), 2, "one entry per command");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use crate::history::Cursor;
 use crate::state::{Action, Entry, use_playground};
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -90,6 +91,32 @@ pub fn Terminal() -> Html {
             }
         })
     };
+    // Pasting several lines runs them, as a terminal does: heredocs and multi-line manifests
+    // arrive whole.
+    let onpaste = {
+        let playground = playground.clone();
+        let input = input.clone();
+        let cursor = cursor.clone();
+        Callback::from(move |e: Event| {
+            let Some(e) = e.dyn_ref::<web_sys::ClipboardEvent>() else {
+                return;
+            };
+            let Some(text) = e.clipboard_data().and_then(|d| d.get_data("text").ok()) else {
+                return;
+            };
+            if !text.contains('\n') {
+                return;
+            }
+            e.prevent_default();
+            let Some(field) = input.cast::<HtmlInputElement>() else {
+                return;
+            };
+            cursor.borrow_mut().reset();
+            let line = format!("{}{}", field.value(), text.replace("\r\n", "\n"));
+            field.set_value("");
+            playground.dispatch(Action::RunCommand(line.trim_end_matches('\n').to_string()));
+        })
+    };
     let oninput = {
         let cursor = cursor.clone();
         Callback::from(move |_: InputEvent| cursor.borrow_mut().reset())
@@ -132,7 +159,7 @@ pub fn Terminal() -> Html {
                     <span class="prompt" aria-hidden="true">{"$ "}</span>
                     <input ref={input} id="command" class="command-input" type="text"
                         aria-label={s.command_label} autocomplete="off" autocapitalize="off"
-                        spellcheck="false" autofocus=true {onkeydown} {oninput} />
+                        spellcheck="false" autofocus=true {onkeydown} {oninput} {onpaste} />
                 </div>
             </div>
         </section>

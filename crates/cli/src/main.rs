@@ -1,6 +1,6 @@
 //! `timonel`: the playground's cluster and kubectl in a terminal.
 
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 const HELP: &str = "\
@@ -11,7 +11,8 @@ Usage:
   timonel --version    Print Timonel's version and the Kubernetes version it simulates
   timonel --help       Print this help
 
-At the prompt, type kubectl commands (for example: kubectl version), or exit.
+At the prompt, type kubectl commands (for example: kubectl version), or exit. Piped into
+timonel, a whole script runs, heredocs included (cat <<EOF > web.yaml … EOF).
 ";
 
 fn main() -> ExitCode {
@@ -38,21 +39,31 @@ fn main() -> ExitCode {
 }
 
 fn repl() -> ExitCode {
-    let mut cluster = sim::Cluster::default();
+    let mut shell = kubectl::Shell::default();
     let stdin = io::stdin();
-    let interactive = stdin.is_terminal();
+    if !stdin.is_terminal() {
+        // Piped input runs as one text, so heredocs and continuation lines work.
+        let mut text = String::new();
+        if let Err(err) = stdin.lock().read_to_string(&mut text) {
+            eprintln!("timonel: cannot read standard input: {err}");
+            return ExitCode::from(2);
+        }
+        for step in shell.run_each(&text) {
+            print!("{}", step.output.stdout);
+            eprint!("{}", step.output.stderr);
+        }
+        return ExitCode::SUCCESS;
+    }
     let mut stdout = io::stdout();
     let mut lines = stdin.lock().lines();
     loop {
-        if interactive {
-            print!("$ ");
-            let _ = stdout.flush();
-        }
+        print!("$ ");
+        let _ = stdout.flush();
         let Some(Ok(line)) = lines.next() else { break };
         if matches!(line.trim(), "exit" | "quit") {
             break;
         }
-        let out = kubectl::run_line(&mut cluster, &line);
+        let out = shell.run(&line);
         print!("{}", out.stdout);
         eprint!("{}", out.stderr);
     }

@@ -43,6 +43,30 @@ fn an_unknown_argument_is_a_usage_error() {
 }
 
 #[test]
+fn a_piped_script_with_a_heredoc_writes_a_file_and_applies_it() {
+    let mut child = timonel()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(
+            b"cat <<EOF > ns.yaml\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\nEOF\nkubectl apply -f ns.yaml\nkubectl get ns team-a -o name\n",
+        )
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "namespace/team-a created\nnamespace/team-a\n"
+    );
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), "");
+}
+
+#[test]
 fn the_prompt_runs_kubectl_lines_from_stdin() {
     let mut child = timonel()
         .stdin(Stdio::piped())

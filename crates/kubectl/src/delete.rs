@@ -4,7 +4,9 @@
 
 use crate::generators::cli::{Cmd, Flag, Kind as FlagKind, flag, optional, short};
 use crate::get::{list_error, namespace_of};
+use crate::manifest::{self, Failure};
 use crate::resources;
+use crate::shell::Io;
 use crate::{Output, errors};
 use sim::{Actor, Cluster, DeleteOptions, Kind, ListOptions, PropagationPolicy, StatusReason};
 
@@ -38,14 +40,17 @@ const FLAGS: &[Flag] = &[
 // freeze the playground.
 const WAIT_LIMIT_SECONDS: u64 = 600;
 
-pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
+pub(crate) fn run(cluster: &mut Cluster, io: &Io, args: &[String]) -> Output {
     let parsed = match CMD.parse(FLAGS, &[], args) {
         Ok(p) => p,
         Err(out) => return out,
     };
-    if parsed.changed("filename") || parsed.changed("kustomize") {
-        return Output::error("\"kubectl delete -f\" is not available in this playground yet");
+    if parsed.changed("kustomize") {
+        return Output::error(
+            "-k (kustomize) is not available in this playground; use -f with a file or folder",
+        );
     }
+    let from_files = parsed.changed("filename");
     let output = parsed.string_or_empty("output");
     if !matches!(output, "" | "name") {
         return Output::error(format!(
@@ -94,7 +99,12 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
         );
     }
     let immediate = grace == Some(0);
-    if parsed.args.is_empty() {
+    if from_files && !parsed.args.is_empty() {
+        return Output::error(
+            "when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well",
+        );
+    }
+    if parsed.args.is_empty() && !from_files {
         return Output::error(
             "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
         );
@@ -103,7 +113,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
         Ok(r) => r,
         Err(out) => return out,
     };
-    let all = parsed.bool("all");
+    let all = parsed.bool("all") && !from_files;
     let by_selector = parsed.changed("selector") || parsed.changed("field-selector");
     if all && !parsed.string_or_empty("selector").is_empty() {
         return Output::error("setting 'all' parameter but found a non empty selector. ");
@@ -112,12 +122,12 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
     if has_names && (all || by_selector) {
         return Output::error("name cannot be provided when a selector is specified");
     }
-    if !has_names && !all && !by_selector {
+    if !has_names && !all && !by_selector && !from_files {
         return Output::error("resource(s) were provided, but no name was specified");
     }
     let all_namespaces = parsed.bool("all-namespaces");
     let namespace = namespace_of(&parsed);
-    let ignore_not_found = parsed.bool("ignore-not-found") || all || by_selector;
+    let ignore_not_found = parsed.bool("ignore-not-found") || all || (by_selector && !from_files);
     let list = ListOptions {
         label_selector: parsed.string_or_empty("selector").to_string(),
         field_selector: parsed.string_or_empty("field-selector").to_string(),
@@ -129,8 +139,31 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
             .push_str("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
     }
     let mut errs: Vec<String> = Vec::new();
-    // Targets: (kind, namespace, name), in the order kubectl visits them.
+    // Targets: (kind, namespace, name), in the order kubectl visits them, and for `-f` the
+    // file each came from.
     let mut targets: Vec<(Kind, String, String)> = Vec::new();
+    let mut sources: Vec<String> = Vec::new();
+    let mut failures: Vec<Failure> = Vec::new();
+    let mut pending: Vec<(usize, Failure)> = Vec::new();
+    if from_files {
+        let flag_ns = parsed.string("namespace");
+        match manifest::read_items(
+            io,
+            &parsed.list("filename"),
+            parsed.bool("recursive"),
+            flag_ns,
+        ) {
+            Ok((items, read_failures)) => {
+                pending = read_failures;
+                pending.reverse();
+                for item in items {
+                    targets.push((item.kind, item.namespace, item.name));
+                    sources.push(item.source);
+                }
+            }
+            Err(out) => return out,
+        }
+    }
     for r in &requests.requests {
         if r.names.is_empty() {
             let ns = (!all_namespaces).then_some(namespace.as_str());
@@ -154,7 +187,10 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
         ..DeleteOptions::default()
     };
     let mut deleted: Vec<(Kind, String, String, String)> = Vec::new();
-    for (kind, ns, name) in &targets {
+    for (i, (kind, ns, name)) in targets.iter().enumerate() {
+        while pending.last().is_some_and(|(at, _)| *at <= i) {
+            failures.extend(pending.pop().map(|(_, f)| f));
+        }
         let result = if dry_run == Some(" (dry run)") {
             cluster.api().get(*kind, ns, name)
         } else {
@@ -188,8 +224,24 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
                 deleted.push((*kind, ns.clone(), name.clone(), obj.metadata().uid.clone()));
             }
             Err(status) if status.reason == StatusReason::NotFound && ignore_not_found => {}
-            Err(status) => errs.push(errors::status_text(&status)),
+            Err(status) => match sources.get(i) {
+                Some(source) => {
+                    let mut s = status.clone();
+                    s.message = format!(
+                        "error when deleting {}: {}",
+                        errors::go_quote(source),
+                        s.message
+                    );
+                    failures.push(Failure::Server(s));
+                }
+                None => errs.push(errors::status_text(&status)),
+            },
         }
+    }
+    failures.extend(pending.into_iter().rev().map(|(_, f)| f));
+    if from_files && !failures.is_empty() {
+        let text = manifest::render_failures(&failures);
+        errs.push(text.trim_end_matches('\n').to_string());
     }
     if targets.is_empty() && errs.is_empty() && (all || by_selector) {
         out.stdout.push_str("No resources found\n");

@@ -7,19 +7,24 @@ mod delete;
 mod describe;
 mod errors;
 mod events;
+mod files;
 mod flags;
 mod generators;
 mod get;
 mod lexer;
+mod manifest;
 mod mutate;
 mod nodes;
 mod printers;
 mod resources;
 mod root;
 mod scale;
+mod shell;
 mod version;
 
+pub use files::{Entry, Files, normalize};
 pub use lexer::{LexError, split_words};
+pub use shell::{Shell, Step, sleep_duration};
 
 use sim::Cluster;
 
@@ -54,24 +59,13 @@ pub const CLIENT_VERSION: &str = "v1.36.4";
 /// The kustomize version embedded in kubectl v1.36.4.
 pub const KUSTOMIZE_VERSION: &str = "v5.8.1";
 
-/// Runs one line typed at the playground's prompt.
+/// Runs what was typed at the playground's prompt against `cluster`, with no files: a
+/// throwaway, empty file set (use [`Shell`] to keep files between commands).
 ///
-/// `kubectl …` and its common alias `k …` run kubectl; an empty line prints nothing; any other
+/// `kubectl …` and its common alias `k …` run kubectl; an empty line prints nothing; the
+/// shell's other programs (`ls`, `cat`, `sleep` …) are described in [`Shell`]; any other
 /// program is unknown to the playground's shell.
 pub fn run_line(cluster: &mut Cluster, line: &str) -> Output {
-    let words = match split_words(line) {
-        Ok(words) => words,
-        Err(err) => return Output::error(err.to_string()),
-    };
-    let Some((program, args)) = words.split_first() else {
-        return Output::default();
-    };
-    match program.as_str() {
-        "kubectl" | "k" => root::run(cluster, args),
-        other => Output {
-            stderr: format!("{other}: command not found\n"),
-            exit_code: 127,
-            ..Output::default()
-        },
-    }
+    let mut files = Files::new();
+    shell::concat(shell::run_text(cluster, &mut files, line))
 }

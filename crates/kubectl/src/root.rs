@@ -1,6 +1,9 @@
 //! The `kubectl` root command: picks the subcommand, or says what kubectl says when there is none.
 
-use crate::{Output, delete, describe, events, generators, get, mutate, nodes, scale, version};
+use crate::shell::Io;
+use crate::{
+    Output, delete, describe, events, generators, get, manifest, mutate, nodes, scale, version,
+};
 use sim::Cluster;
 
 /// kubectl's subcommands in the order kubectl registers them, which is the order its
@@ -52,7 +55,7 @@ const COMMANDS: &[&str] = &[
     "options",
 ];
 
-pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
+pub(crate) fn run(cluster: &mut Cluster, io: &Io, args: &[String]) -> Output {
     let Some(first) = args.first() else {
         return Output::ok(help());
     };
@@ -69,10 +72,12 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
     match command.as_str() {
         "-h" | "--help" | "help" => Output::ok(help()),
         "version" => version::run(cluster, rest),
+        "create" if generators::creates_from_files(rest) => manifest::create(cluster, io, rest),
         "create" => generators::create(cluster, rest),
+        "apply" => manifest::apply(cluster, io, rest),
         "run" => generators::run(cluster, rest),
         "get" => get::run(cluster, rest),
-        "delete" => delete::run(cluster, rest),
+        "delete" => delete::run(cluster, io, rest),
         "scale" => scale::run(cluster, rest),
         "describe" => describe::run(cluster, rest),
         "label" => mutate::label_or_annotate(cluster, rest, false),
@@ -138,6 +143,8 @@ fn help() -> String {
     "kubectl talks to the playground's cluster, as it talks to a real one.\n\
      \n\
      Timonel is growing command by command. Available now:\n\
+     \x20 apply -f      Create or update objects from manifests (a file, a folder, or - for\n\
+     \x20               a heredoc); create -f and delete -f read them too\n\
      \x20 create        Create a resource: deployment, namespace, configmap, secret generic\n\
      \x20               (service, job and ingress with --dry-run=client)\n\
      \x20 run           Run a particular image on the cluster\n\
@@ -157,7 +164,11 @@ fn help() -> String {
      Usage:\n\
      \x20 kubectl [flags] [options]\n\
      \n\
-     Use \"kubectl <command> --help\" for more information about a given command.\n"
+     Use \"kubectl <command> --help\" for more information about a given command.\n\
+     \n\
+     Beside kubectl, the playground's shell has ls, cat, rm, mkdir, echo and sleep (which\n\
+     moves the cluster's clock), heredocs (cat <<EOF > web.yaml … EOF) and redirections\n\
+     (> file, >> file, 2>&1) into the playground's files.\n"
         .to_string()
 }
 

@@ -123,3 +123,72 @@ proptest! {
         }
     }
 }
+
+/// Pieces of manifests and shell syntax, for random pasted blocks.
+const PIECES: &[&str] = &[
+    "apiVersion: v1\n",
+    "apiVersion: apps/v1\n",
+    "kind: Pod\n",
+    "kind: Deployment\n",
+    "kind: ConfigMap\n",
+    "kind: List\n",
+    "metadata:\n",
+    "  name: web\n",
+    "  namespace: dev\n",
+    "  labels: {app: web}\n",
+    "spec:\n",
+    "  replicas: 3\n",
+    "  containers:\n",
+    "  - name: c\n",
+    "    image: nginx\n",
+    "items: [1, {a: b}]\n",
+    "data: {a: '1'}\n",
+    "---\n",
+    "{\"apiVersion\": \"v1\",",
+    "[",
+    "]",
+    ": ",
+    "\t",
+    "  ",
+    "EOF\n",
+    "'EOF'",
+    "kubectl apply -f - <<EOF\n",
+    "kubectl create -f - <<-EOF\n",
+    "kubectl delete -f a.yaml\n",
+    "kubectl apply -f . -R\n",
+    "cat <<EOF > a.yaml\n",
+    "cat a.yaml >> b.yml\n",
+    " 2>&1 ",
+    " > ",
+    " < ",
+    " | ",
+    "\\\n",
+    "\"",
+    "'",
+    "mkdir -p d/e\n",
+    "rm -rf d\n",
+    "ls d ..\n",
+    "\n",
+];
+
+proptest! {
+    #[test]
+    fn random_pasted_blocks_never_panic(pieces in proptest::collection::vec(
+        prop_oneof![
+            6 => proptest::sample::select(PIECES).prop_map(str::to_string),
+            1 => "[ -~\n]{0,10}",
+        ], 0..40)
+    ) {
+        let mut shell = kubectl::Shell::default();
+        let text: String = pieces.concat();
+        for step in shell.run_each(&text) {
+            // A failure says why, unless its stderr was redirected.
+            prop_assert!(
+                step.output.exit_code == 0
+                    || !step.output.stderr.is_empty()
+                    || step.command.contains('>'),
+                "{}: failed silently", step.command
+            );
+        }
+    }
+}

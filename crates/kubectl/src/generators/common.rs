@@ -49,6 +49,11 @@ pub struct Options {
 const PRINTER_FORMATS: &str = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,name,template,templatefile,yaml";
 
 impl Options {
+    /// The deprecation warning `--dry-run` without a value prints.
+    pub fn warning(&self) -> Option<&str> {
+        self.warning.as_deref()
+    }
+
     /// `GetDryRunStrategy` and `PrintFlags.ToPrinter`, in that order.
     pub fn from_flags(parsed: &Parsed) -> Result<Options, Output> {
         let mut warning = None;

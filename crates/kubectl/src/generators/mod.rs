@@ -6,7 +6,7 @@
 //! `--dry-run=client` or sends it to the api-server ([`common::Options::finish`]).
 
 pub(crate) mod cli;
-mod common;
+pub(crate) mod common;
 mod configmap;
 mod deployment;
 mod doc;
@@ -29,20 +29,21 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
     run::run(cluster, args)
 }
 
-/// `kubectl create …`: the generator subcommands; `create -f` is not handled here.
-pub fn create(cluster: &mut Cluster, args: &[String]) -> Output {
-    let split = split_subcommand(args);
-    let is_generator = split
+/// Whether `kubectl create …` creates from files (`-f`, `-k`) rather than with a generator.
+pub(crate) fn creates_from_files(args: &[String]) -> bool {
+    let is_generator = split_subcommand(args)
         .as_ref()
         .is_some_and(|(sub, _)| GENERATORS.contains(&sub.as_str()));
-    if !is_generator
+    !is_generator
         && args
             .iter()
             .take_while(|w| *w != "--")
             .any(|w| is_file_flag(w))
-    {
-        return Output::error("\"kubectl create -f\" is not available in this playground yet");
-    }
+}
+
+/// `kubectl create …`: the generator subcommands; `create -f` is `manifest::create`.
+pub fn create(cluster: &mut Cluster, args: &[String]) -> Output {
+    let split = split_subcommand(args);
     let Some((sub, rest)) = split else {
         return Output::error("must specify one of -f and -k");
     };
@@ -224,7 +225,7 @@ mod tests {
         ] {
             assert_eq!(
                 run(line).stderr,
-                "error: \"kubectl create -f\" is not available in this playground yet\n",
+                "error: the path \"pod.yaml\" does not exist\n",
                 "{line}"
             );
         }
