@@ -206,6 +206,7 @@ describe('the playground page', () => {
     await page.goto(server.url);
     await page.getByRole('textbox', { name: 'Comando' }).waitFor();
     assert.equal(await page.locator('html').getAttribute('lang'), 'es');
+    assert.equal(await page.title(), 'Timonel · Laboratorio de Kubernetes');
     assert.equal(await page.locator('.tagline').innerText(), 'Un clúster de Kubernetes 1.36 en tu navegador');
     await screenshot(page, 'spanish');
     await page.getByRole('button', { name: 'English' }).click();

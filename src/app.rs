@@ -69,9 +69,11 @@ pub fn App() -> Html {
         });
     }
     use_effect_with(lang, |lang| {
-        if let Some(html) = gloo::utils::document().document_element() {
+        let document = gloo::utils::document();
+        if let Some(html) = document.document_element() {
             let _ = html.set_attribute("lang", lang.code());
         }
+        document.set_title(lang.strings().page_title);
         crash::set_lang(*lang);
     });
     // The cluster lives on: one tick a second, stopped when the app goes away.

@@ -49,6 +49,8 @@ pub struct Strings {
     /// The language's own name, for the switch.
     pub language_name: &'static str,
     pub language_switch_label: &'static str,
+    /// The page's title, as the browser's tab shows it.
+    pub page_title: &'static str,
     pub tagline: &'static str,
     pub terminal_heading: &'static str,
     pub terminal_welcome: &'static str,
@@ -80,6 +82,7 @@ pub struct Strings {
 pub static EN: Strings = Strings {
     language_name: "English",
     language_switch_label: "Language",
+    page_title: "Timonel · Kubernetes playground",
     tagline: "A Kubernetes 1.36 cluster in your browser",
     terminal_heading: "Terminal",
     terminal_welcome: "Welcome to Timonel. Type kubectl commands here, for example: kubectl version",
@@ -108,6 +111,7 @@ pub static EN: Strings = Strings {
 pub static ES: Strings = Strings {
     language_name: "Español",
     language_switch_label: "Idioma",
+    page_title: "Timonel · Laboratorio de Kubernetes",
     tagline: "Un clúster de Kubernetes 1.36 en tu navegador",
     terminal_heading: "Terminal",
     terminal_welcome: "Te damos la bienvenida a Timonel. Escribe aquí comandos de kubectl, por ejemplo: kubectl version",
