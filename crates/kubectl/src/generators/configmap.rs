@@ -19,36 +19,13 @@ const FLAGS: &[Flag] = &[
     flag("append-hash", Kind::Bool),
 ];
 
-pub fn run(cluster: &mut sim::Cluster, args: &[String]) -> Output {
-    match generate(args) {
-        Ok((options, generated)) => options.finish(cluster, generated),
-        Err(out) => out,
-    }
-}
-
 pub fn generate(args: &[String]) -> Result<(Options, Generated), Output> {
     let specs = [FLAGS, CREATE_FLAGS].concat();
     let parsed = CMD.parse(&specs, &[], args)?;
     let name = CMD.name(&parsed)?;
     let options = Options::from_flags(&parsed)?;
-    let files = parsed.list("from-file");
-    let literals = parsed.list("from-literal");
-    let env_files = parsed.list("from-env-file");
-    sources::check_combination(&files, &literals, &env_files).map_err(Output::error)?;
-    if parsed.bool("append-hash") {
-        return Err(Output::error(
-            "--append-hash is not available in this playground yet",
-        ));
-    }
     let mut data = BTreeMap::new();
-    for source in &literals {
-        let (key, value) = sources::parse_literal(source).map_err(Output::error)?;
-        add(&mut data, &name, key, value)?;
-    }
-    for source in files.iter().chain(&env_files) {
-        let (key, value) = sources::read_file_source(source).map_err(Output::error)?;
-        add(&mut data, &name, key, value)?;
-    }
+    sources::gather(&parsed, |key, value| add(&mut data, &name, key, value))?;
     let doc = Doc::obj()
         .with("kind", Doc::str("ConfigMap"))
         .with("apiVersion", Doc::str("v1"))

@@ -16,13 +16,6 @@ const FLAGS: &[Flag] = &[
     short("replicas", 'r', Kind::Int32),
 ];
 
-pub fn run(cluster: &mut sim::Cluster, args: &[String]) -> Output {
-    match generate(args) {
-        Ok((options, generated)) => options.finish(cluster, generated),
-        Err(out) => out,
-    }
-}
-
 /// Parses the command line and builds the Deployment, as `kubectl create deployment` does.
 pub fn generate(args: &[String]) -> Result<(Options, Generated), Output> {
     let specs = [FLAGS, CREATE_FLAGS].concat();

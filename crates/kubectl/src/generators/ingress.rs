@@ -18,13 +18,6 @@ const FLAGS: &[Flag] = &[
     flag("annotation", Kind::StringArray),
 ];
 
-pub fn run(cluster: &mut sim::Cluster, args: &[String]) -> Output {
-    match generate(args) {
-        Ok((options, generated)) => options.finish(cluster, generated),
-        Err(out) => out,
-    }
-}
-
 pub fn generate(args: &[String]) -> Result<(Options, Generated), Output> {
     let specs = [FLAGS, CREATE_FLAGS].concat();
     let parsed = CMD.parse(&specs, &[], args)?;

@@ -11,13 +11,6 @@ const CMD: Cmd = Cmd {
 
 const FLAGS: &[Flag] = &[flag("image", Kind::String), flag("from", Kind::String)];
 
-pub fn run(cluster: &mut sim::Cluster, args: &[String]) -> Output {
-    match generate(args) {
-        Ok((options, generated)) => options.finish(cluster, generated),
-        Err(out) => out,
-    }
-}
-
 pub fn generate(args: &[String]) -> Result<(Options, Generated), Output> {
     let specs = [FLAGS, CREATE_FLAGS].concat();
     let parsed = CMD.parse(&specs, &[], args)?;

@@ -26,7 +26,18 @@ use sim::Cluster;
 
 /// `kubectl run …`
 pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
-    run::run(cluster, args)
+    finish(cluster, run::generate(args))
+}
+
+/// Prints or sends what a generator built, or prints why it could not build it.
+fn finish(
+    cluster: &mut Cluster,
+    generated: Result<(common::Options, common::Generated), Output>,
+) -> Output {
+    match generated {
+        Ok((options, generated)) => options.finish(cluster, generated),
+        Err(out) => out,
+    }
 }
 
 /// Whether `kubectl create …` creates from files (`-f`, `-k`) rather than with a generator.
@@ -48,11 +59,11 @@ pub fn create(cluster: &mut Cluster, args: &[String]) -> Output {
         return Output::error("must specify one of -f and -k");
     };
     match sub.as_str() {
-        "deployment" | "deploy" => deployment::run(cluster, &rest),
-        "configmap" | "cm" => configmap::run(cluster, &rest),
-        "namespace" | "ns" => namespace::run(cluster, &rest),
-        "job" => job::run(cluster, &rest),
-        "ingress" | "ing" => ingress::run(cluster, &rest),
+        "deployment" | "deploy" => finish(cluster, deployment::generate(&rest)),
+        "configmap" | "cm" => finish(cluster, configmap::generate(&rest)),
+        "namespace" | "ns" => finish(cluster, namespace::generate(&rest)),
+        "job" => finish(cluster, job::generate(&rest)),
+        "ingress" | "ing" => finish(cluster, ingress::generate(&rest)),
         "secret" => secret_command(cluster, &rest),
         "service" | "svc" => service_command(cluster, &rest),
         "clusterrole"
@@ -113,7 +124,7 @@ fn secret_command(cluster: &mut Cluster, args: &[String]) -> Output {
         );
     };
     match sub.as_str() {
-        "generic" => secret::run(cluster, &rest),
+        "generic" => finish(cluster, secret::generate(&rest)),
         "tls" | "docker-registry" => Output::error(format!(
             "\"kubectl create secret {sub}\" is not available in this playground yet"
         )),
@@ -128,9 +139,12 @@ fn service_command(cluster: &mut Cluster, args: &[String]) -> Output {
         );
     };
     match sub.as_str() {
-        "clusterip" => service::run(cluster, service::Type::ClusterIp, &rest),
-        "nodeport" => service::run(cluster, service::Type::NodePort, &rest),
-        "loadbalancer" => service::run(cluster, service::Type::LoadBalancer, &rest),
+        "clusterip" => finish(cluster, service::generate(service::Type::ClusterIp, &rest)),
+        "nodeport" => finish(cluster, service::generate(service::Type::NodePort, &rest)),
+        "loadbalancer" => finish(
+            cluster,
+            service::generate(service::Type::LoadBalancer, &rest),
+        ),
         "externalname" => Output::error(
             "\"kubectl create service externalname\" is not available in this playground yet",
         ),

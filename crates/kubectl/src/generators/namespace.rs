@@ -9,13 +9,6 @@ const CMD: Cmd = Cmd {
     path: "kubectl create namespace",
 };
 
-pub fn run(cluster: &mut sim::Cluster, args: &[String]) -> Output {
-    match generate(args) {
-        Ok((options, generated)) => options.finish(cluster, generated),
-        Err(out) => out,
-    }
-}
-
 pub fn generate(args: &[String]) -> Result<(Options, Generated), Output> {
     let parsed = CMD.parse(CREATE_FLAGS, &[], args)?;
     let name = CMD.name(&parsed)?;

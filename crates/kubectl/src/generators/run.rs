@@ -53,13 +53,6 @@ const FLAGS: &[Flag] = &[
     flag("override-type", Kind::String),
 ];
 
-pub fn run(cluster: &mut sim::Cluster, args: &[String]) -> Output {
-    match generate(args) {
-        Ok((options, generated)) => options.finish(cluster, generated),
-        Err(out) => out,
-    }
-}
-
 pub fn generate(args: &[String]) -> Result<(Options, Generated), Output> {
     let parsed = CMD.parse(FLAGS, &["image"], args)?;
     let options = Options::from_flags(&parsed)?;

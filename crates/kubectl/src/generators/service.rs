@@ -45,13 +45,6 @@ impl Type {
     }
 }
 
-pub fn run(cluster: &mut sim::Cluster, kind: Type, args: &[String]) -> Output {
-    match generate(kind, args) {
-        Ok((options, generated)) => options.finish(cluster, generated),
-        Err(out) => out,
-    }
-}
-
 pub fn generate(kind: Type, args: &[String]) -> Result<(Options, Generated), Output> {
     let cmd = kind.cmd();
     let parsed = cmd.parse(&kind.flags(), &[], args)?;

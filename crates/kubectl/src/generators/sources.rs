@@ -30,3 +30,30 @@ pub fn check_combination(
     }
     Ok(())
 }
+
+/// The `--from-literal`, `--from-file` and `--from-env-file` sources of `create configmap` and
+/// `create secret generic`, checked together and handed to `add` in kubectl's order.
+pub fn gather(
+    parsed: &super::cli::Parsed,
+    mut add: impl FnMut(String, String) -> Result<(), crate::Output>,
+) -> Result<(), crate::Output> {
+    use crate::Output;
+    let files = parsed.list("from-file");
+    let literals = parsed.list("from-literal");
+    let env_files = parsed.list("from-env-file");
+    check_combination(&files, &literals, &env_files).map_err(Output::error)?;
+    if parsed.bool("append-hash") {
+        return Err(Output::error(
+            "--append-hash is not available in this playground yet",
+        ));
+    }
+    for source in &literals {
+        let (key, value) = parse_literal(source).map_err(Output::error)?;
+        add(key, value)?;
+    }
+    for source in files.iter().chain(&env_files) {
+        let (key, value) = read_file_source(source).map_err(Output::error)?;
+        add(key, value)?;
+    }
+    Ok(())
+}
