@@ -326,7 +326,7 @@ pub fn mkdir(files: &mut Files, args: &[String]) -> Output {
         if exists {
             if !(parents && files.entry(p) == Some(Entry::Dir)) {
                 out.stderr.push_str(&format!(
-                    "mkdir: cannot create directory '{p}': File exists\n"
+                    "mkdir: cannot create directory \u{2018}{p}\u{2019}: File exists\n"
                 ));
                 out.exit_code = 1;
             }
@@ -338,8 +338,9 @@ pub fn mkdir(files: &mut Files, args: &[String]) -> Output {
             } else {
                 "No such file or directory"
             };
-            out.stderr
-                .push_str(&format!("mkdir: cannot create directory '{p}': {why}\n"));
+            out.stderr.push_str(&format!(
+                "mkdir: cannot create directory \u{2018}{p}\u{2019}: {why}\n"
+            ));
             out.exit_code = 1;
             continue;
         }

@@ -3,6 +3,7 @@
 //! Only `execute` touches the cluster. Printing is a pure function into a `String`, so the web
 //! app, the native CLI and the transcript tests all show exactly the same text.
 
+mod coreutils;
 mod delete;
 mod describe;
 mod errors;
@@ -24,7 +25,7 @@ mod version;
 
 pub use files::{Entry, Files, normalize};
 pub use lexer::{LexError, split_words};
-pub use shell::{Shell, Step, sleep_duration};
+pub use shell::{Shell, Step, Vars, sleep_duration};
 
 use sim::Cluster;
 
@@ -67,5 +68,6 @@ pub const KUSTOMIZE_VERSION: &str = "v5.8.1";
 /// program is unknown to the playground's shell.
 pub fn run_line(cluster: &mut Cluster, line: &str) -> Output {
     let mut files = Files::new();
-    shell::concat(shell::run_text(cluster, &mut files, line))
+    let mut vars = Vars::default();
+    shell::concat(shell::run_text(cluster, &mut files, &mut vars, line))
 }

@@ -179,7 +179,7 @@ fn real_shell(binary: &str, dir: &Path, bin: &Path, line: &str) -> String {
         .current_dir(dir)
         .env("PATH", path)
         .env("KUBECONFIG", &scratch)
-        .env("LC_ALL", "C")
+        .env("LC_ALL", "C.UTF-8")
         .env_remove("KUBERC")
         .output()
         .unwrap();
