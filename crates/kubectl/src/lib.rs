@@ -69,5 +69,11 @@ pub const KUSTOMIZE_VERSION: &str = "v5.8.1";
 pub fn run_line(cluster: &mut Cluster, line: &str) -> Output {
     let mut files = Files::new();
     let mut vars = Vars::default();
-    shell::concat(shell::run_text(cluster, &mut files, &mut vars, line))
+    shell::concat(shell::run_text(
+        cluster,
+        &mut files,
+        &mut vars,
+        line,
+        &mut |_, _| {},
+    ))
 }

@@ -41,6 +41,8 @@ pub struct Shell {
 pub struct Step {
     pub command: String,
     pub output: Output,
+    /// The cluster's virtual time when the command ended (`sleep` moves it).
+    pub finished_at: sim::Time,
 }
 
 impl Default for Shell {
@@ -66,7 +68,23 @@ impl Shell {
 
     /// Runs everything in `text`, one `Step` per command, in order.
     pub fn run_each(&mut self, text: &str) -> Vec<Step> {
-        run_text(&mut self.cluster, &mut self.files, &mut self.vars, text)
+        self.run_each_with(text, &mut |_, _| {})
+    }
+
+    /// Like [`Shell::run_each`], calling `prepare` with each step's command line and the files
+    /// just before the step runs (the native CLI loads files named by `-f` from disk there).
+    pub fn run_each_with(
+        &mut self,
+        text: &str,
+        prepare: &mut dyn FnMut(&str, &mut Files),
+    ) -> Vec<Step> {
+        run_text(
+            &mut self.cluster,
+            &mut self.files,
+            &mut self.vars,
+            text,
+            prepare,
+        )
     }
 }
 
@@ -112,11 +130,14 @@ struct Ctx<'a> {
     substitution_status: Option<i32>,
 }
 
+/// Runs `text` step by step; `prepare` sees each step's command line (without its heredoc
+/// bodies) and the files just before the step runs.
 pub(crate) fn run_text(
     cluster: &mut Cluster,
     files: &mut Files,
     vars: &mut Vars,
     text: &str,
+    prepare: &mut dyn FnMut(&str, &mut Files),
 ) -> Vec<Step> {
     let mut ctx = Ctx {
         cluster,
@@ -164,6 +185,7 @@ pub(crate) fn run_text(
                 steps.push(Step {
                     command: line,
                     output,
+                    finished_at: ctx.cluster.now(),
                 });
                 continue;
             }
@@ -205,11 +227,13 @@ pub(crate) fn run_text(
             bodies.push((body, doc.expand));
         }
         let full = lines[start..i.min(lines.len())].join("\n");
+        prepare(&line, ctx.files);
         let mut output = ctx.run_list(&list, &bodies);
         output.stderr.insert_str(0, &warning);
         steps.push(Step {
             command: full,
             output,
+            finished_at: ctx.cluster.now(),
         });
     }
     steps
