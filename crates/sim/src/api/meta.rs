@@ -314,10 +314,13 @@ pub fn format_quantity_nano(value: i128, format: QuantityFormat) -> String {
     }
     let sign = if value < 0 { "-" } else { "" };
     let a = value.unsigned_abs();
-    if format == QuantityFormat::BinarySI && a % (NANO as u128) == 0 && a / (NANO as u128) >= 1024 {
+    if format == QuantityFormat::BinarySI
+        && a.is_multiple_of(NANO as u128)
+        && a / (NANO as u128) >= 1024
+    {
         let mut n = a / (NANO as u128);
         let mut k = 0;
-        while k < 6 && n % 1024 == 0 {
+        while k < 6 && n.is_multiple_of(1024) {
             n /= 1024;
             k += 1;
         }
@@ -327,7 +330,7 @@ pub fn format_quantity_nano(value: i128, format: QuantityFormat) -> String {
     // Largest exponent (a multiple of 3, from 10^-9 to 10^18) that divides the value.
     let mut exp: i32 = -9;
     let mut mantissa = a;
-    while exp < 18 && mantissa % 1000 == 0 {
+    while exp < 18 && mantissa.is_multiple_of(1000) {
         mantissa /= 1000;
         exp += 3;
     }
