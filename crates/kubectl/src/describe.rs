@@ -537,6 +537,11 @@ fn describe_volumes(w: &mut String, volumes: &[&Value], space: &str) {
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
             let _ = writeln!(w, "    Optional:\t{optional}");
+        } else if let Some(c) = v.get("persistentVolumeClaim") {
+            w.push_str("    Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n");
+            let _ = writeln!(w, "    ClaimName:\t{}", s(c, &["claimName"]));
+            let read_only = c.get("readOnly").and_then(Value::as_bool).unwrap_or(false);
+            let _ = writeln!(w, "    ReadOnly:\t{read_only}");
         } else if let Some(h) = v.get("hostPath") {
             w.push_str("    Type:\tHostPath (bare host directory volume)\n");
             let _ = writeln!(w, "    Path:\t{}", s(h, &["path"]));
