@@ -343,3 +343,113 @@ fn a_replica_set_stops_at_the_quota_and_reports_why() {
         });
     assert!(failed);
 }
+
+#[test]
+fn storage_quotas_count_claims_and_their_requests_per_class() {
+    use sim::api::PersistentVolumeClaim;
+    let mut c = Cluster::default();
+    c.api_mut()
+        .create(
+            &kubectl(),
+            ResourceQuota::new(
+                "default",
+                "storage",
+                [
+                    ("requests.storage", "3Gi"),
+                    (
+                        "standard.storageclass.storage.k8s.io/persistentvolumeclaims",
+                        "5",
+                    ),
+                ],
+            ),
+        )
+        .unwrap();
+    c.api_mut()
+        .create(
+            &kubectl(),
+            PersistentVolumeClaim::new("default", "a", "2Gi", &["ReadWriteOnce"]),
+        )
+        .unwrap();
+    c.settle();
+    let u = used(&c, "storage");
+    assert_eq!(u["requests.storage"], "2Gi");
+    assert_eq!(
+        u["standard.storageclass.storage.k8s.io/persistentvolumeclaims"],
+        "1"
+    );
+    let err = c
+        .api_mut()
+        .create(
+            &kubectl(),
+            PersistentVolumeClaim::new("default", "b", "1536Mi", &["ReadWriteOnce"]),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.message,
+        "persistentvolumeclaims \"b\" is forbidden: exceeded quota: storage, requested: requests.storage=1536Mi, used: requests.storage=2Gi, limited: requests.storage=3Gi"
+    );
+}
+
+#[test]
+fn a_claim_outside_the_limit_range_is_forbidden() {
+    use sim::api::PersistentVolumeClaim;
+    let mut c = Cluster::default();
+    c.api_mut()
+        .create(
+            &kubectl(),
+            LimitRange::new(
+                "default",
+                "storage",
+                vec![LimitRangeItem {
+                    type_: "PersistentVolumeClaim".into(),
+                    max: list(&[("storage", "2Gi")]),
+                    min: list(&[("storage", "1Gi")]),
+                    ..Default::default()
+                }],
+            ),
+        )
+        .unwrap();
+    let err = c
+        .api_mut()
+        .create(
+            &kubectl(),
+            PersistentVolumeClaim::new("default", "huge", "5Gi", &["ReadWriteOnce"]),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.message,
+        "persistentvolumeclaims \"huge\" is forbidden: maximum storage usage per PersistentVolumeClaim is 2Gi, but request is 5Gi"
+    );
+}
+
+#[test]
+fn several_limit_range_violations_are_listed_together() {
+    let mut c = Cluster::default();
+    c.api_mut()
+        .create(
+            &kubectl(),
+            LimitRange::new(
+                "default",
+                "both",
+                vec![LimitRangeItem {
+                    type_: "Container".into(),
+                    max: list(&[("cpu", "500m"), ("memory", "256Mi")]),
+                    ..Default::default()
+                }],
+            ),
+        )
+        .unwrap();
+    let rv = c.api().resource_version();
+    let err = c
+        .api_mut()
+        .create(
+            &kubectl(),
+            pod_with("x", &[], &[("cpu", "2"), ("memory", "1Gi")]),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.message,
+        "pods \"x\" is forbidden: [maximum cpu usage per Container is 500m, but limit is 2, maximum memory usage per Container is 256Mi, but limit is 1Gi]"
+    );
+    assert_eq!(c.api().resource_version(), rv);
+}

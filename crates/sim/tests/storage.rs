@@ -260,3 +260,34 @@ fn invalid_claims_and_volumes_are_rejected() {
         err.message
     );
 }
+
+#[test]
+fn a_static_volume_of_a_delayed_class_binds_once_a_pod_is_scheduled() {
+    let mut c = Cluster::default();
+    c.api_mut()
+        .create(
+            &kubectl(),
+            PersistentVolume::new("local", "5Gi", "standard", &["ReadWriteOnce"]),
+        )
+        .unwrap();
+    c.api_mut()
+        .create(
+            &kubectl(),
+            PersistentVolumeClaim::new("default", "data", "1Gi", &["ReadWriteOnce"]),
+        )
+        .unwrap();
+    c.settle();
+    assert_eq!(claim(&c, "data").phase(), "Pending");
+    c.api_mut()
+        .create(&kubectl(), pod_using("app", "data"))
+        .unwrap();
+    c.settle();
+    let pvc = claim(&c, "data");
+    assert_eq!(pvc.phase(), "Bound");
+    assert_eq!(pvc.spec.volume_name, "local");
+    assert_eq!(
+        c.api().count(Kind::PersistentVolume),
+        1,
+        "nothing provisioned"
+    );
+}

@@ -150,12 +150,12 @@ impl Resource for PersistentVolumeClaim {
         if let Some(old) = old {
             // Simplification: upstream allows growing the request when the class allows
             // volume expansion; Timonel keeps the whole spec immutable except volumeName.
-            let mut a = self.spec.clone();
+            let a = self.spec.clone();
             let mut b = old.spec.clone();
+            // Binding sets volumeName once; after that it is immutable like the rest.
             if b.volume_name.is_empty() {
-                a.volume_name.clear();
+                b.volume_name = a.volume_name.clone();
             }
-            b.volume_name = a.volume_name.clone();
             if a.storage_class_name.is_some() && b.storage_class_name.is_none() {
                 b.storage_class_name = a.storage_class_name.clone();
             }
