@@ -135,6 +135,10 @@ fn default_storage_class(api: &ApiServer, pvc: &mut PersistentVolumeClaim) {
 // ----- validating ----------------------------------------------------------------------------
 
 /// The validating half: LimitRanger constraints, then ResourceQuota.
+///
+/// Simplification: only creates are admitted against limit ranges and quotas (upstream also
+/// charges updates that grow usage, such as a Service becoming a LoadBalancer or a claim
+/// resize).
 pub(crate) fn validate_create(api: &ApiServer, obj: &Object) -> Result<(), Status> {
     let info = obj.kind().info();
     if !info.namespaced {

@@ -1,6 +1,11 @@
 //! The persistent-volume controller (binding claims to volumes, releasing and reclaiming), the
 //! pv/pvc-protection controllers (their finalizers) and kind's local-path provisioner
 //! (`rancher.io/local-path`, which provisions `pvc-<uid>` hostPath volumes on demand).
+//!
+//! Simplification: the scheduler and kubelets are not volume-aware: a pod whose claim is missing
+//! or unbound is scheduled and started anyway (upstream the VolumeBinding plugin keeps it
+//! Pending, and the kubelet waits for the mount); PV node affinity and claim selectors are not
+//! checked when binding; no data is ever stored.
 
 use std::collections::BTreeSet;
 
