@@ -11,6 +11,9 @@ use serde_json::Value;
 use sim::{Cluster, Kind, ListOptions, Object, Time};
 use std::fmt::Write as _;
 
+#[path = "describe_policy.rs"]
+mod policy;
+
 const CMD: Cmd = Cmd {
     path: "kubectl describe",
 };
@@ -118,7 +121,10 @@ fn describe(cluster: &Cluster, object: &Object, show_events: bool) -> String {
     let now = cluster.now();
     let v = object.to_json();
     // The describers that show events (namespaces and secrets have none).
-    let has_events = !matches!(object.kind(), Kind::Namespace | Kind::Secret);
+    let has_events = !matches!(
+        object.kind(),
+        Kind::Namespace | Kind::Secret | Kind::ResourceQuota | Kind::LimitRange
+    );
     let events = (show_events && has_events).then(|| events_for(cluster, object));
     let mut w = String::new();
     match object.kind() {
@@ -127,7 +133,8 @@ fn describe(cluster: &Cluster, object: &Object, show_events: bool) -> String {
         Kind::Node => describe_node(&mut w, cluster, &v, now),
         Kind::ReplicaSet => describe_replica_set(&mut w, cluster, &v),
         Kind::DaemonSet => describe_daemon_set(&mut w, cluster, &v),
-        _ => describe_generic(&mut w, &v),
+        _ if policy::describe(&mut w, cluster, object) => {}
+        _ => describe_generic(&mut w, &v, cluster),
     }
     match events {
         // `Events:\t<none>` shares the tab-writer with the lines above it.
@@ -530,6 +537,11 @@ fn describe_volumes(w: &mut String, volumes: &[&Value], space: &str) {
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
             let _ = writeln!(w, "    Optional:\t{optional}");
+        } else if let Some(c) = v.get("persistentVolumeClaim") {
+            w.push_str("    Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n");
+            let _ = writeln!(w, "    ClaimName:\t{}", s(c, &["claimName"]));
+            let read_only = c.get("readOnly").and_then(Value::as_bool).unwrap_or(false);
+            let _ = writeln!(w, "    ReadOnly:\t{read_only}");
         } else if let Some(h) = v.get("hostPath") {
             w.push_str("    Type:\tHostPath (bare host directory volume)\n");
             let _ = writeln!(w, "    Path:\t{}", s(h, &["path"]));
@@ -1147,7 +1159,7 @@ fn with_percent(text: String, value: i128, allocatable: i128) -> String {
 }
 
 /// Namespaces, ConfigMaps, Secrets, ServiceAccounts: the common header and their data.
-fn describe_generic(w: &mut String, v: &Value) {
+fn describe_generic(w: &mut String, v: &Value, cluster: &Cluster) {
     let _ = writeln!(w, "Name:\t{}", s(v, &["metadata", "name"]));
     if !s(v, &["metadata", "namespace"]).is_empty() {
         let _ = writeln!(w, "Namespace:\t{}", s(v, &["metadata", "namespace"]));
@@ -1157,7 +1169,7 @@ fn describe_generic(w: &mut String, v: &Value) {
     match s(v, &["kind"]) {
         "Namespace" => {
             let _ = writeln!(w, "Status:\t{}", s(v, &["status", "phase"]));
-            w.push_str("\nNo resource quota.\n\nNo LimitRange resource.\n");
+            policy::namespace_sections(w, cluster, s(v, &["metadata", "name"]));
         }
         "ConfigMap" => {
             w.push_str("\nData\n====\n");

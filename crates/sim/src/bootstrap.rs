@@ -381,6 +381,22 @@ fn kube_proxy_daemon_set() -> DaemonSet {
 
 /// Boots the cluster. Nothing here can fail on valid configuration; errors are ignored so a
 /// strange configuration still yields a (smaller) cluster rather than a panic.
+/// kind's `standard` StorageClass.
+pub fn default_storage_class() -> crate::api::StorageClass {
+    use crate::api::storage_class::IS_DEFAULT_CLASS_ANNOTATION;
+    let mut sc = crate::api::StorageClass::new("standard", "rancher.io/local-path");
+    sc.metadata.annotations.insert(
+        "kubectl.kubernetes.io/last-applied-configuration".into(),
+        "{\"apiVersion\":\"storage.k8s.io/v1\",\"kind\":\"StorageClass\",\"metadata\":{\"annotations\":{\"storageclass.kubernetes.io/is-default-class\":\"true\"},\"name\":\"standard\"},\"provisioner\":\"rancher.io/local-path\",\"reclaimPolicy\":\"Delete\",\"volumeBindingMode\":\"WaitForFirstConsumer\"}\n".into(),
+    );
+    sc.metadata
+        .annotations
+        .insert(IS_DEFAULT_CLASS_ANNOTATION.into(), "true".into());
+    sc.reclaim_policy = Some("Delete".into());
+    sc.volume_binding_mode = Some("WaitForFirstConsumer".into());
+    sc
+}
+
 pub(crate) fn boot(cluster: &mut Cluster) {
     let config = cluster.config.clone();
     let nodes = cluster.node_names();
@@ -484,6 +500,10 @@ pub(crate) fn boot(cluster: &mut Cluster) {
     // and its kubelet starts them.
     let _ = api.create(&kubeadm, coredns_deployment());
     let _ = api.create(&kubeadm, kube_proxy_daemon_set());
+    // kind's default StorageClass (applied with kubectl, hence the last-applied annotation).
+    // Simplification: the local-path-provisioner Deployment (namespace local-path-storage)
+    // that serves it is not modelled; the PV controller provisions in its name.
+    let _ = api.create(&kubeadm, default_storage_class());
     cluster.advance(Duration::seconds(10));
 
     // Workers join; the DaemonSet follows them.

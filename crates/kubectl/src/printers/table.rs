@@ -104,6 +104,9 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
 
 /// The header cells of a kind's table.
 pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
+    if let Some(h) = super::storage::headers(kind, wide) {
+        return h;
+    }
     let mut h: Vec<&'static str> = match kind {
         Kind::Pod => vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
         Kind::Deployment => vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
@@ -124,6 +127,7 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         Kind::Secret => vec!["NAME", "TYPE", "DATA", "AGE"],
         Kind::ServiceAccount => vec!["NAME", "SECRETS", "AGE"],
         Kind::Event => vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+        _ => vec!["NAME", "AGE"],
     };
     if wide {
         match kind {
@@ -384,6 +388,13 @@ pub fn cells(object: &Object, now: Time, wide: bool, name: &str) -> Vec<String> 
         ],
         Object::ServiceAccount(sa) => {
             vec![name.to_string(), sa.secrets.len().to_string(), age_cell]
+        }
+        Object::ResourceQuota(_)
+        | Object::LimitRange(_)
+        | Object::StorageClass(_)
+        | Object::PersistentVolume(_)
+        | Object::PersistentVolumeClaim(_) => {
+            super::storage::cells(object, now, wide, name).unwrap_or_default()
         }
         Object::Event(e) => {
             let last = e

@@ -160,6 +160,11 @@ impl<'de> Deserialize<'de> for Quantity {
 
 /// Parses `resource.Quantity` text into thousandths of a unit.
 pub fn parse_quantity_milli(s: &str) -> Option<i128> {
+    parse_quantity_scaled(s, 3)
+}
+
+/// Parses `resource.Quantity` text into units of 10^-`scale` (rounded up).
+fn parse_quantity_scaled(s: &str, scale: i32) -> Option<i128> {
     let s = s.trim();
     let (negative, rest) = match s.as_bytes().first()? {
         b'-' => (true, &s[1..]),
@@ -182,7 +187,7 @@ pub fn parse_quantity_milli(s: &str) -> Option<i128> {
             .checked_mul(10)?
             .checked_add(i128::from(c.to_digit(10)?))?;
     }
-    let mut exp10: i32 = -(frac_part.len() as i32) + 3; // to thousandths
+    let mut exp10: i32 = -(frac_part.len() as i32) + scale; // to the requested unit
     let mut binary: u32 = 0;
     match suffix {
         "" => {}
@@ -219,6 +224,138 @@ pub fn parse_quantity_milli(s: &str) -> Option<i128> {
         v = (v + div - 1) / div;
     }
     Some(if negative { -v } else { v })
+}
+
+/// `resource.Format`: how a quantity is written back (the suffix family of the text it was
+/// parsed from).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuantityFormat {
+    DecimalSI,
+    BinarySI,
+    DecimalExponent,
+}
+
+const NANO: i128 = 1_000_000_000;
+
+impl Quantity {
+    /// The value in units of 10^-9, rounded up as upstream rounds to its nano scale.
+    pub fn nano_value(&self) -> Option<i128> {
+        parse_quantity_scaled(&self.0, 9)
+    }
+
+    /// The format the text implies: binary suffixes (`Ki`…), exponents (`e3`) or decimal SI.
+    pub fn format(&self) -> QuantityFormat {
+        let t = self.0.trim();
+        if t.ends_with('i') {
+            QuantityFormat::BinarySI
+        } else if t.contains(['e', 'E']) {
+            QuantityFormat::DecimalExponent
+        } else {
+            QuantityFormat::DecimalSI
+        }
+    }
+
+    /// A quantity from a nano value, written canonically in `format`.
+    pub fn from_nano(value: i128, format: QuantityFormat) -> Quantity {
+        Quantity(format_quantity_nano(value, format))
+    }
+
+    /// `Quantity.String()`: the canonical text (`1000m` → `1`, `1536Mi` stays, `2048Ki` → `2Mi`).
+    /// Text that does not parse is returned unchanged.
+    pub fn canonical(&self) -> String {
+        match self.nano_value() {
+            Some(v) => format_quantity_nano(v, self.format()),
+            None => self.0.clone(),
+        }
+    }
+
+    /// `Quantity.Add`: the sum keeps this quantity's format, or `other`'s when this one is zero.
+    pub fn add(&self, other: &Quantity) -> Quantity {
+        let a = self.nano_value().unwrap_or(0);
+        let b = other.nano_value().unwrap_or(0);
+        let format = if a == 0 {
+            other.format()
+        } else {
+            self.format()
+        };
+        Quantity::from_nano(a.saturating_add(b), format)
+    }
+
+    /// `Quantity.Sub`.
+    pub fn sub(&self, other: &Quantity) -> Quantity {
+        let a = self.nano_value().unwrap_or(0);
+        let b = other.nano_value().unwrap_or(0);
+        let format = if a == 0 {
+            other.format()
+        } else {
+            self.format()
+        };
+        Quantity::from_nano(a.saturating_sub(b), format)
+    }
+
+    /// `Quantity.Cmp` by value (text that does not parse counts as zero).
+    pub fn cmp_value(&self, other: &Quantity) -> std::cmp::Ordering {
+        self.nano_value()
+            .unwrap_or(0)
+            .cmp(&other.nano_value().unwrap_or(0))
+    }
+
+    /// Whether the value is zero (or does not parse).
+    pub fn is_zero(&self) -> bool {
+        self.nano_value().unwrap_or(0) == 0
+    }
+}
+
+/// `Quantity.CanonicalizeBytes`: a nano value written in `format`. Binary values below 1024 or
+/// with a fractional part are written in decimal SI, as upstream does.
+pub fn format_quantity_nano(value: i128, format: QuantityFormat) -> String {
+    if value == 0 {
+        return "0".into();
+    }
+    let sign = if value < 0 { "-" } else { "" };
+    let a = value.unsigned_abs();
+    if format == QuantityFormat::BinarySI
+        && a.is_multiple_of(NANO as u128)
+        && a / (NANO as u128) >= 1024
+    {
+        let mut n = a / (NANO as u128);
+        let mut k = 0;
+        while k < 6 && n.is_multiple_of(1024) {
+            n /= 1024;
+            k += 1;
+        }
+        let suffix = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][k];
+        return format!("{sign}{n}{suffix}");
+    }
+    // Largest exponent (a multiple of 3, from 10^-9 to 10^18) that divides the value.
+    let mut exp: i32 = -9;
+    let mut mantissa = a;
+    while exp < 18 && mantissa.is_multiple_of(1000) {
+        mantissa /= 1000;
+        exp += 3;
+    }
+    let suffix = if format == QuantityFormat::DecimalExponent {
+        if exp == 0 {
+            String::new()
+        } else {
+            format!("e{exp}")
+        }
+    } else {
+        match exp {
+            -9 => "n",
+            -6 => "u",
+            -3 => "m",
+            0 => "",
+            3 => "k",
+            6 => "M",
+            9 => "G",
+            12 => "T",
+            15 => "P",
+            _ => "E",
+        }
+        .to_string()
+    };
+    format!("{sign}{mantissa}{suffix}")
 }
 
 /// `intstr.IntOrString`.
@@ -299,6 +436,23 @@ mod tests {
         assert_eq!(parse_quantity_milli("1Gb"), None);
         assert_eq!(parse_quantity_milli(""), None);
         assert_eq!(parse_quantity_milli("abc"), None);
+    }
+
+    #[test]
+    fn sums_are_written_canonically() {
+        let q = |s: &str| Quantity::new(s);
+        assert_eq!(q("250m").add(&q("250m")).0, "500m");
+        assert_eq!(q("500m").add(&q("500m")).0, "1");
+        assert_eq!(q("1").add(&q("500m")).0, "1500m");
+        assert_eq!(q("512Mi").add(&q("512Mi")).0, "1Gi");
+        assert_eq!(q("1Gi").add(&q("512Mi")).0, "1536Mi");
+        assert_eq!(q("0").add(&q("64Mi")).0, "64Mi");
+        assert_eq!(q("1000m").canonical(), "1");
+        assert_eq!(q("2000").canonical(), "2k");
+        assert_eq!(q("1000Mi").canonical(), "1000Mi");
+        assert_eq!(q("2048Ki").canonical(), "2Mi");
+        assert_eq!(q("1e3").canonical(), "1e3");
+        assert_eq!(q("1").sub(&q("1")).0, "0");
     }
 
     #[test]

@@ -5,13 +5,18 @@ pub mod config_map;
 pub mod daemon_set;
 pub mod deployment;
 pub mod event;
+pub mod limit_range;
 pub mod meta;
 pub mod namespace;
 pub mod node;
+pub mod persistent_volume;
+pub mod persistent_volume_claim;
 pub mod pod;
 pub mod replica_set;
+pub mod resource_quota;
 pub mod secret;
 pub mod service_account;
+pub mod storage_class;
 
 use std::fmt;
 
@@ -26,16 +31,21 @@ pub use config_map::ConfigMap;
 pub use daemon_set::DaemonSet;
 pub use deployment::Deployment;
 pub use event::Event;
+pub use limit_range::LimitRange;
 pub use meta::{
     Condition, IntOrString, LabelSelector, LabelSelectorRequirement, ObjectMeta, OwnerReference,
-    Quantity,
+    Quantity, QuantityFormat,
 };
 pub use namespace::Namespace;
 pub use node::Node;
+pub use persistent_volume::PersistentVolume;
+pub use persistent_volume_claim::PersistentVolumeClaim;
 pub use pod::Pod;
 pub use replica_set::ReplicaSet;
+pub use resource_quota::ResourceQuota;
 pub use secret::Secret;
 pub use service_account::ServiceAccount;
+pub use storage_class::StorageClass;
 
 /// What discovery says about a kind (one row of `kubectl api-resources`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -227,6 +237,11 @@ kinds! {
     Deployment(Deployment),
     ReplicaSet(ReplicaSet),
     DaemonSet(DaemonSet),
+    ResourceQuota(ResourceQuota),
+    LimitRange(LimitRange),
+    StorageClass(StorageClass),
+    PersistentVolume(PersistentVolume),
+    PersistentVolumeClaim(PersistentVolumeClaim),
 }
 
 /// Implements the boilerplate part of [`Resource`] for a kind.

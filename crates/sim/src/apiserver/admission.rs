@@ -1,5 +1,6 @@
-//! The admission chain, in upstream order: NamespaceLifecycle, ServiceAccount, Priority,
-//! DefaultTolerationSeconds.
+//! The admission chain, in upstream order: NamespaceLifecycle, LimitRanger, ServiceAccount,
+//! Priority, DefaultTolerationSeconds, DefaultStorageClass, then the validating ResourceQuota
+//! (LimitRanger, DefaultStorageClass and ResourceQuota live in `admission_quota.rs`).
 
 use serde_json::json;
 
@@ -25,7 +26,6 @@ const SYSTEM_PRIORITY_CLASSES: &[(&str, i32)] = &[
     ("system-cluster-critical", 2_000_000_000),
 ];
 
-// Simplification: LimitRanger and ResourceQuota admission are not modelled yet.
 pub(crate) fn admit_create(api: &mut ApiServer, obj: &mut Object) -> Result<(), Status> {
     let kind = obj.kind();
     let info = kind.info();
@@ -45,6 +45,15 @@ pub(crate) fn admit_create(api: &mut ApiServer, obj: &mut Object) -> Result<(), 
             }
             Ok(_) => {}
         }
+    }
+    // LimitRanger (defaults) and DefaultStorageClass.
+    let mutates = match obj {
+        Object::Pod(p) => super::admission_quota::has_policy(api, &p.metadata.namespace),
+        Object::PersistentVolumeClaim(_) => true,
+        _ => false,
+    };
+    if mutates {
+        super::admission_quota::mutate_create(api, obj);
     }
     if let Object::Pod(pod) = obj {
         let name = pod.metadata.name.clone();
@@ -139,6 +148,17 @@ pub(crate) fn admit_create(api: &mut ApiServer, obj: &mut Object) -> Result<(), 
         }
         // DefaultTolerationSeconds (and the Priority defaults).
         pod.spec.admission_defaults();
+    }
+    Ok(())
+}
+
+/// The validating admission plugins of a create (after the object validated): LimitRanger's
+/// constraints and ResourceQuota.
+pub(crate) fn validate_create(api: &ApiServer, obj: &Object) -> Result<(), Status> {
+    if obj.kind().info().namespaced
+        && super::admission_quota::has_policy(api, &obj.metadata().namespace)
+    {
+        super::admission_quota::validate_create(api, obj)?;
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! bumps the global resourceVersion and appends a watch event naming the component that made it.
 
 pub mod admission;
+pub mod admission_quota;
 pub mod fields;
 pub mod patch;
 pub mod status;
@@ -391,6 +392,7 @@ impl ApiServer {
         if !errs.is_empty() {
             return Err(Status::invalid(info, &name, &errs));
         }
+        admission::validate_create(self, &obj)?;
         if self.get_ref(kind, &ns, &name).is_some() {
             return Err(Status::already_exists(info, &name));
         }

@@ -5,8 +5,10 @@ pub mod daemon_set;
 pub mod deployment;
 pub mod garbage_collector;
 pub mod namespace;
+pub mod persistent_volume;
 pub mod pod_gc;
 pub mod replica_set;
+pub mod resource_quota;
 pub mod service_account;
 
 use std::collections::BTreeSet;
@@ -88,6 +90,8 @@ pub struct ControllerManager {
     pub garbage_collector: garbage_collector::GarbageCollector,
     pub namespace: namespace::NamespaceController,
     pub pod_gc: pod_gc::PodGcController,
+    pub resource_quota: resource_quota::ResourceQuotaController,
+    pub persistent_volume: persistent_volume::PersistentVolumeController,
     pub scheduler: Scheduler,
     pub kubelets: Kubelets,
     /// Writes one `run` may make (0 means [`DEFAULT_WORK_BUDGET_WRITES`]).
@@ -119,6 +123,8 @@ impl ControllerManager {
             self.daemon_set.sync(api);
             self.garbage_collector.sync(api);
             self.pod_gc.sync(api);
+            self.persistent_volume.sync(api);
+            self.resource_quota.sync(api);
             self.scheduler.sync(api);
             self.kubelets.sync(api);
             if api.resource_version() == before {
