@@ -30,6 +30,16 @@ async function openPage(options = {}) {
   return { context, page, requests, problems };
 }
 
+/** Types a line and waits for its entry in the transcript, which it returns. */
+async function runLine(page, line) {
+  const entries = page.locator('.entry');
+  const n = await entries.count();
+  await typeLine(page, line);
+  const entry = entries.nth(n);
+  await entry.waitFor();
+  return entry;
+}
+
 describe('the playground page', () => {
   test('shows the frame and answers kubectl version from the engine', async () => {
     const { context, page, problems } = await openPage({ locale: 'en-US' });
@@ -84,6 +94,44 @@ describe('the playground page', () => {
     assert.ok(statuses.length >= 9, `kind's kube-system pods: ${statuses}`);
     assert.deepEqual([...new Set(statuses)], ['Running']);
     await screenshot(page, 'cluster-map');
+    await context.close();
+  });
+
+  test('time can be paused, stepped, sped up, and the cluster reset with or without the files', async () => {
+    const { context, page, problems } = await openPage({ locale: 'en-US' });
+    await page.clock.install();
+    await page.goto(server.url);
+    const clock = page.locator('.clock time');
+    await clock.waitFor();
+    await page.clock.runFor(3_000);
+    assert.equal(await clock.innerText(), '00:00:03');
+    await page.getByRole('button', { name: 'Pause time' }).click();
+    await page.clock.runFor(10_000);
+    assert.equal(await clock.innerText(), '00:00:03', 'paused time stands still');
+    assert.match(await page.locator('.clock').innerText(), /paused/);
+    await page.getByRole('group', { name: 'Cluster time controls' }).getByRole('combobox').selectOption('20');
+    await page.getByRole('button', { name: 'Step' }).click();
+    assert.equal(await clock.innerText(), '00:00:23', 'a step at 20x is 20 s');
+    await page.getByRole('button', { name: 'Let time run' }).click();
+    await page.clock.runFor(3_000);
+    assert.equal(await clock.innerText(), '00:01:23');
+    // A namespace and a file, then a reset that keeps the files.
+    await typeLine(page, 'kubectl create namespace dev');
+    await typeLine(page, 'echo hi > notes.txt');
+    await page.getByRole('button', { name: 'Reset cluster' }).click();
+    await screenshot(page, 'reset-confirm');
+    await page.getByRole('button', { name: 'Reset', exact: true }).click();
+    assert.equal(await clock.innerText(), '00:00:00');
+    const out = await runLine(page, 'kubectl get ns dev; cat notes.txt');
+    assert.equal(await out.locator('.stderr').innerText(), 'Error from server (NotFound): namespaces "dev" not found\n');
+    assert.equal(await out.locator('.stdout').innerText(), 'hi\n');
+    // Again, ticking the box: the files go too.
+    await page.getByRole('button', { name: 'Reset cluster' }).click();
+    await page.getByLabel('Also delete my files').check();
+    await page.getByRole('button', { name: 'Reset', exact: true }).click();
+    const last = await runLine(page, 'cat notes.txt');
+    assert.equal(await last.locator('.stderr').innerText(), 'cat: notes.txt: No such file or directory\n');
+    assert.deepEqual(problems, []);
     await context.close();
   });
 

@@ -3,6 +3,7 @@
 use crate::activity_feed::ActivityFeed;
 use crate::i18n::Strings;
 use crate::state::use_playground;
+use crate::time_controls::TimeControls;
 use sim::views::{NodeView, PodView};
 use yew::prelude::*;
 
@@ -69,7 +70,7 @@ pub fn ClusterPanel() -> Html {
             <h2 id="cluster-heading">
                 {s.cluster_heading}{" "}<code class="cluster-name">{&cluster.config().name}</code>
             </h2>
-            <p class="clock">{s.cluster_clock}{" "}<time>{cluster.now().rfc3339()}</time></p>
+            <TimeControls />
             <h3>{s.nodes_heading}</h3>
             <ul class="nodes">
                 { for cluster.node_views().into_iter().map(|node| {

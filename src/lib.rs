@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod language_switch;
 pub mod state;
 pub mod terminal;
+pub mod time_controls;
 
 /// Installs the crash handler and mounts the app on `#app`.
 pub fn start() {

@@ -80,14 +80,41 @@ impl Engine {
     }
 }
 
-/// Cluster seconds that pass on each tick of the page's timer (one per real second).
+/// Cluster seconds that pass on each tick of the page's timer (one per real second) at 1×.
 pub const TICK_SECONDS: u64 = 1;
+
+/// The speeds the time controls offer: cluster seconds per real second.
+pub const SPEEDS: [u64; 3] = [1, 5, 20];
+
+/// How cluster time moves: running or paused, and how fast.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeFlow {
+    pub playing: bool,
+    pub speed: u64,
+}
+
+impl Default for TimeFlow {
+    fn default() -> Self {
+        TimeFlow {
+            playing: true,
+            speed: 1,
+        }
+    }
+}
+
+impl TimeFlow {
+    /// Cluster time one tick (or one step) moves.
+    pub fn step(self) -> sim::Duration {
+        sim::Duration::seconds(TICK_SECONDS * self.speed)
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct Playground {
     pub engine: Rc<RefCell<Engine>>,
     pub revision: u64,
     pub lang: Lang,
+    pub time: TimeFlow,
 }
 
 impl PartialEq for Playground {
@@ -95,6 +122,7 @@ impl PartialEq for Playground {
         Rc::ptr_eq(&self.engine, &other.engine)
             && self.revision == other.revision
             && self.lang == other.lang
+            && self.time == other.time
     }
 }
 
@@ -105,8 +133,17 @@ pub enum Action {
     Interrupt(String),
     /// Ctrl-L: clear the screen (history stays).
     ClearScreen,
-    /// The page's timer: one second of cluster time passes.
+    /// The page's timer (once a real second): cluster time passes if it is playing.
     Tick,
+    /// The Step button: one tick's worth of cluster time passes, playing or paused.
+    Step,
+    SetPlaying(bool),
+    /// Cluster seconds per real second (one of [`SPEEDS`]).
+    SetSpeed(u64),
+    /// A fresh cluster (same configuration and seed); the files stay unless `delete_files`.
+    Reset {
+        delete_files: bool,
+    },
     SetLang(Lang),
 }
 
@@ -121,7 +158,17 @@ impl Playground {
             engine: Rc::new(RefCell::new(engine)),
             revision: 0,
             lang,
+            time: TimeFlow::default(),
         }
+    }
+
+    /// Moves cluster time by `d` and follows what the components did.
+    fn advance(self: Rc<Self>, d: sim::Duration) -> Rc<Self> {
+        let mut engine = self.engine.borrow_mut();
+        engine.shell.cluster.advance(d);
+        engine.follow_activity();
+        drop(engine);
+        self.touched()
     }
 
     /// The same playground, marked as changed.
@@ -152,12 +199,35 @@ impl Reducible for Playground {
                 self.engine.borrow_mut().transcript.clear();
                 self.touched()
             }
-            Action::Tick => {
+            Action::Tick if !self.time.playing => self,
+            Action::Tick | Action::Step => {
+                let step = self.time.step();
+                self.advance(step)
+            }
+            Action::SetPlaying(playing) => Rc::new(Playground {
+                time: TimeFlow {
+                    playing,
+                    ..self.time
+                },
+                ..(*self).clone()
+            }),
+            Action::SetSpeed(speed) if SPEEDS.contains(&speed) => Rc::new(Playground {
+                time: TimeFlow { speed, ..self.time },
+                ..(*self).clone()
+            }),
+            Action::SetSpeed(_) => self,
+            Action::Reset { delete_files } => {
                 let mut engine = self.engine.borrow_mut();
-                engine
-                    .shell
-                    .cluster
-                    .advance(sim::Duration::seconds(TICK_SECONDS));
+                let config = engine.shell.cluster.config().clone();
+                let files = if delete_files {
+                    kubectl::Files::new()
+                } else {
+                    std::mem::take(&mut engine.shell.files)
+                };
+                engine.shell = kubectl::Shell::new(sim::Cluster::new(config));
+                engine.shell.files = files;
+                engine.transcript.clear();
+                engine.feed.clear();
                 engine.follow_activity();
                 drop(engine);
                 self.touched()
@@ -239,6 +309,49 @@ mod tests {
         let state = state.reduce(Action::Tick);
         let after = state.engine.borrow().shell.cluster.now();
         assert_eq!(after, before.plus(sim::Duration::seconds(TICK_SECONDS)));
+    }
+
+    #[test]
+    fn paused_time_stands_still_until_a_step_and_speed_multiplies_it() {
+        let state = playground().reduce(Action::SetPlaying(false));
+        let start = state.engine.borrow().shell.cluster.now();
+        let state = state.reduce(Action::Tick);
+        assert_eq!(state.engine.borrow().shell.cluster.now(), start);
+        let state = state.reduce(Action::SetSpeed(20)).reduce(Action::Step);
+        assert_eq!(
+            state.engine.borrow().shell.cluster.now(),
+            start.plus(sim::Duration::seconds(20))
+        );
+        let state = state.reduce(Action::SetSpeed(7));
+        assert_eq!(state.time.speed, 20, "only the offered speeds");
+        let state = state.reduce(Action::SetPlaying(true)).reduce(Action::Tick);
+        assert_eq!(
+            state.engine.borrow().shell.cluster.now(),
+            start.plus(sim::Duration::seconds(40))
+        );
+    }
+
+    #[test]
+    fn reset_gives_a_fresh_cluster_and_keeps_files_unless_asked() {
+        let state = playground().reduce(Action::RunCommand(
+            "kubectl create namespace dev\necho hi > notes.txt".into(),
+        ));
+        let state = state.reduce(Action::Reset {
+            delete_files: false,
+        });
+        {
+            let mut engine = state.engine.borrow_mut();
+            assert!(engine.transcript.is_empty());
+            assert_eq!(engine.shell.files.read("notes.txt"), Some("hi\n"));
+            let out = engine.shell.run("kubectl get ns dev");
+            assert_eq!(
+                out.stderr,
+                "Error from server (NotFound): namespaces \"dev\" not found\n"
+            );
+            assert_eq!(engine.history.entries().len(), 2, "history stays");
+        }
+        let state = state.reduce(Action::Reset { delete_files: true });
+        assert_eq!(state.engine.borrow().shell.files.read("notes.txt"), None);
     }
 
     #[test]
