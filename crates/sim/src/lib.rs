@@ -11,6 +11,7 @@
 pub mod api;
 pub mod apiserver;
 mod bootstrap;
+mod networking;
 pub mod clock;
 pub mod controllers;
 pub mod events;

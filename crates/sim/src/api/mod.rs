@@ -4,13 +4,18 @@
 pub mod config_map;
 pub mod daemon_set;
 pub mod deployment;
+pub mod endpoint_slice;
+pub mod endpoints;
 pub mod event;
+pub mod ingress;
+pub mod ingress_class;
 pub mod meta;
 pub mod namespace;
 pub mod node;
 pub mod pod;
 pub mod replica_set;
 pub mod secret;
+pub mod service;
 pub mod service_account;
 
 use std::fmt;
@@ -25,7 +30,11 @@ use crate::apiserver::validation::NameRule;
 pub use config_map::ConfigMap;
 pub use daemon_set::DaemonSet;
 pub use deployment::Deployment;
+pub use endpoint_slice::EndpointSlice;
+pub use endpoints::Endpoints;
 pub use event::Event;
+pub use ingress::Ingress;
+pub use ingress_class::IngressClass;
 pub use meta::{
     Condition, IntOrString, LabelSelector, LabelSelectorRequirement, ObjectMeta, OwnerReference,
     Quantity,
@@ -35,6 +44,7 @@ pub use node::Node;
 pub use pod::Pod;
 pub use replica_set::ReplicaSet;
 pub use secret::Secret;
+pub use service::Service;
 pub use service_account::ServiceAccount;
 
 /// What discovery says about a kind (one row of `kubectl api-resources`).
@@ -227,6 +237,11 @@ kinds! {
     Deployment(Deployment),
     ReplicaSet(ReplicaSet),
     DaemonSet(DaemonSet),
+    Service(Service),
+    Endpoints(Endpoints),
+    EndpointSlice(EndpointSlice),
+    Ingress(Ingress),
+    IngressClass(IngressClass),
 }
 
 /// Implements the boilerplate part of [`Resource`] for a kind.

@@ -3,6 +3,7 @@
 //! bumps the global resourceVersion and appends a watch event naming the component that made it.
 
 pub mod admission;
+pub mod allocators;
 pub mod fields;
 pub mod patch;
 pub mod status;
@@ -361,6 +362,7 @@ impl ApiServer {
             ));
         }
         admission::admit_create(self, &mut obj)?;
+        allocators::admit(self, &mut obj);
         obj.prepare_for_create();
         let now = self.now().rfc3339();
         {
@@ -394,6 +396,7 @@ impl ApiServer {
         if self.get_ref(kind, &ns, &name).is_some() {
             return Err(Status::already_exists(info, &name));
         }
+        allocators::on_create(self, &mut obj)?;
         if opts.dry_run {
             return Ok(Arc::new(obj));
         }
@@ -567,12 +570,18 @@ impl ApiServer {
             let g = old.metadata().generation.unwrap_or(0) + 1;
             new.metadata_mut().generation = Some(g);
         }
+        if !status_only {
+            allocators::patch_allocated_values(&mut new, &old);
+        }
         let mut errs = validate_meta(info, new.metadata(), Some(old.metadata()));
         if !status_only {
             errs.extend(new.validate(Some(&old)));
         }
         if !errs.is_empty() {
             return Err(Status::invalid(info, &name, &errs));
+        }
+        if !status_only {
+            allocators::on_update(self, &mut new, &old)?;
         }
         // Finalizers may not be added to an object being deleted.
         if old.metadata().deletion_timestamp.is_some() {
