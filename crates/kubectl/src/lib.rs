@@ -5,6 +5,7 @@
 
 mod delete;
 mod describe;
+mod describe_network;
 mod errors;
 mod events;
 mod files;

@@ -104,6 +104,9 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
 
 /// The header cells of a kind's table.
 pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
+    if let Some(h) = super::network::headers(kind, wide) {
+        return h;
+    }
     let mut h: Vec<&'static str> = match kind {
         Kind::Pod => vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
         Kind::Deployment => vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
@@ -124,6 +127,7 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         Kind::Secret => vec!["NAME", "TYPE", "DATA", "AGE"],
         Kind::ServiceAccount => vec!["NAME", "SECRETS", "AGE"],
         Kind::Event => vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+        _ => vec!["NAME", "AGE"],
     };
     if wide {
         match kind {
@@ -245,6 +249,9 @@ pub fn cells(object: &Object, now: Time, wide: bool, name: &str) -> Vec<String> 
     let created = str_at(&v, &["metadata", "creationTimestamp"]);
     let age_cell = age(now, created);
     let n = |p: &[&str]| int_at(&v, p).to_string();
+    if let Some(row) = super::network::cells(object, wide, name, age_cell.clone()) {
+        return row;
+    }
     let mut row = match object {
         Object::Pod(pod) => {
             let total = pod.spec.containers.len();
@@ -429,6 +436,7 @@ pub fn cells(object: &Object, now: Time, wide: bool, name: &str) -> Vec<String> 
             }
             row
         }
+        _ => vec![name.to_string(), age_cell],
     };
     if row.is_empty() {
         row.push(name.to_string());

@@ -24,7 +24,7 @@ use super::endpoints::{
 use super::replica_set::controller_ref;
 
 fn actor() -> Actor {
-    Actor::new("endpointslice-controller")
+    Actor::new("endpoint-slice-controller")
 }
 
 #[derive(Clone, Debug, Default)]
