@@ -205,7 +205,12 @@ pub(crate) fn labels_multiline(w: &mut String, indent: &str, title: &str, map: O
 }
 
 /// `printAnnotationsMultilineWithIndent` (the last-applied configuration is hidden).
-pub(crate) fn annotations_multiline(w: &mut String, indent: &str, title: &str, map: Option<&Value>) {
+pub(crate) fn annotations_multiline(
+    w: &mut String,
+    indent: &str,
+    title: &str,
+    map: Option<&Value>,
+) {
     const MAX: usize = 140;
     let _ = write!(w, "{indent}{title}:\t");
     let entries: Vec<(&String, &Value)> = match map {

@@ -16,7 +16,13 @@ fn slices_of(cluster: &Cluster, ns: &str, name: &str) -> Vec<EndpointSlice> {
     cluster
         .api()
         .iter_as::<EndpointSlice>(Some(ns))
-        .filter(|s| s.metadata.labels.get(SERVICE_NAME_LABEL).map(String::as_str) == Some(name))
+        .filter(|s| {
+            s.metadata
+                .labels
+                .get(SERVICE_NAME_LABEL)
+                .map(String::as_str)
+                == Some(name)
+        })
         .cloned()
         .collect()
 }
@@ -146,18 +152,18 @@ pub fn describe_service(w: &mut String, cluster: &Cluster, svc: &Service) {
             let _ = writeln!(w, "NodePort:\t{name}\t{np}/{proto}");
         }
         let ports: BTreeSet<String> = [p.name.clone()].into();
-        let _ = writeln!(
-            w,
-            "Endpoints:\t{}",
-            format_endpoint_slices(&slices, &ports)
-        );
+        let _ = writeln!(w, "Endpoints:\t{}", format_endpoint_slices(&slices, &ports));
     }
     let _ = writeln!(
         w,
         "Session Affinity:\t{}",
         spec.session_affinity.as_deref().unwrap_or("")
     );
-    if let Some(p) = spec.external_traffic_policy.as_deref().filter(|s| !s.is_empty()) {
+    if let Some(p) = spec
+        .external_traffic_policy
+        .as_deref()
+        .filter(|s| !s.is_empty())
+    {
         let _ = writeln!(w, "External Traffic Policy:\t{p}");
     }
     if let Some(n) = spec.health_check_node_port.filter(|n| *n != 0) {

@@ -394,8 +394,14 @@ pub(crate) fn boot(cluster: &mut Cluster) {
     }
     // The api-server's own Service, and the Endpoints/EndpointSlice pointing at itself.
     let _ = api.create(&apiserver, crate::networking::kubernetes_service());
-    let _ = api.create(&apiserver, crate::networking::kubernetes_endpoints(&node_ip(0)));
-    let _ = api.create(&apiserver, crate::networking::kubernetes_endpoint_slice(&node_ip(0)));
+    let _ = api.create(
+        &apiserver,
+        crate::networking::kubernetes_endpoints(&node_ip(0)),
+    );
+    let _ = api.create(
+        &apiserver,
+        crate::networking::kubernetes_endpoint_slice(&node_ip(0)),
+    );
     // The control-plane kubelet registers its node, then the static pods appear.
     api.advance_clock(Duration::seconds(2));
     let cp_name = nodes[0].clone();

@@ -11,12 +11,12 @@
 pub mod api;
 pub mod apiserver;
 mod bootstrap;
-mod networking;
 pub mod clock;
 pub mod controllers;
 pub mod events;
 pub mod kubelet;
 pub mod labels;
+mod networking;
 pub mod rng;
 pub mod scheduler;
 pub mod version;

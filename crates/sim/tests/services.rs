@@ -28,7 +28,13 @@ fn endpoints(c: &Cluster, ns: &str, name: &str) -> Option<Endpoints> {
 fn slices(c: &Cluster, ns: &str, name: &str) -> Vec<EndpointSlice> {
     c.api()
         .iter_as::<EndpointSlice>(Some(ns))
-        .filter(|s| s.metadata.labels.get(SERVICE_NAME_LABEL).map(String::as_str) == Some(name))
+        .filter(|s| {
+            s.metadata
+                .labels
+                .get(SERVICE_NAME_LABEL)
+                .map(String::as_str)
+                == Some(name)
+        })
         .cloned()
         .collect()
 }
@@ -152,7 +158,13 @@ fn a_requested_cluster_ip_is_honoured_once_and_then_reported_as_allocated() {
     );
     // Deleting the service releases its IP.
     c.api_mut()
-        .delete(&kubectl(), Kind::Service, "default", "a", &Default::default())
+        .delete(
+            &kubectl(),
+            Kind::Service,
+            "default",
+            "a",
+            &Default::default(),
+        )
         .unwrap();
     let mut e = Service::new("default", "e", 80);
     e.spec.cluster_ip = Some("10.96.100.100".into());
@@ -178,7 +190,13 @@ fn node_ports_are_allocated_in_range_and_conflicts_are_rejected() {
         "Service \"d\" is invalid: spec.ports[0].nodePort: Invalid value: 8080: provided port is not in the valid range. The range of valid ports is 30000-32767"
     );
     c.api_mut()
-        .delete(&kubectl(), Kind::Service, "default", "b", &Default::default())
+        .delete(
+            &kubectl(),
+            Kind::Service,
+            "default",
+            "b",
+            &Default::default(),
+        )
         .unwrap();
     assert!(create_svc(&mut c, node_port_svc("c", Some(30080))).is_ok());
 }
@@ -244,8 +262,9 @@ fn the_cluster_ip_of_a_service_cannot_change() {
     changed.spec.cluster_ips = vec!["10.96.200.1".into()];
     let err = c.api_mut().update_as(&kubectl(), changed).unwrap_err();
     assert!(
-        err.message
-            .contains("spec.clusterIPs[0]: Invalid value: [\"10.96.200.1\"]: may not change once set"),
+        err.message.contains(
+            "spec.clusterIPs[0]: Invalid value: [\"10.96.200.1\"]: may not change once set"
+        ),
         "{}",
         err.message
     );
@@ -295,7 +314,11 @@ fn endpoints_list_the_ready_pods_a_service_selects() {
     assert!(sl[0].metadata.name.starts_with("web-"));
     assert_eq!(sl[0].metadata.name.len(), "web-".len() + 5);
     assert_eq!(
-        sl[0].metadata.labels.get(MANAGED_BY_LABEL).map(String::as_str),
+        sl[0]
+            .metadata
+            .labels
+            .get(MANAGED_BY_LABEL)
+            .map(String::as_str),
         Some("endpointslice-controller.k8s.io")
     );
     assert_eq!(sl[0].address_type, "IPv4");
@@ -314,7 +337,12 @@ fn a_pod_that_stops_being_ready_moves_to_not_ready_addresses() {
     let mut c = Cluster::default();
     web(&mut c, 2);
     create_svc(&mut c, Service::new("default", "web", 80)).unwrap();
-    let mut pod = c.api().iter_as::<Pod>(Some("default")).next().unwrap().clone();
+    let mut pod = c
+        .api()
+        .iter_as::<Pod>(Some("default"))
+        .next()
+        .unwrap()
+        .clone();
     let ip = pod.status.as_ref().unwrap().pod_ip.clone().unwrap();
     for cond in &mut pod.status.as_mut().unwrap().conditions {
         if cond.type_ == "Ready" {
@@ -344,7 +372,12 @@ fn deleting_a_pod_removes_it_from_endpoints_and_the_replacement_joins() {
     let mut c = Cluster::default();
     web(&mut c, 2);
     create_svc(&mut c, Service::new("default", "web", 80)).unwrap();
-    let pod = c.api().iter_as::<Pod>(Some("default")).next().unwrap().clone();
+    let pod = c
+        .api()
+        .iter_as::<Pod>(Some("default"))
+        .next()
+        .unwrap()
+        .clone();
     let ip = pod.status.as_ref().unwrap().pod_ip.clone().unwrap();
     c.api_mut()
         .delete(
@@ -424,7 +457,13 @@ fn deleting_a_service_deletes_its_endpoints_and_slices() {
     web(&mut c, 1);
     create_svc(&mut c, Service::new("default", "web", 80)).unwrap();
     c.api_mut()
-        .delete(&kubectl(), Kind::Service, "default", "web", &Default::default())
+        .delete(
+            &kubectl(),
+            Kind::Service,
+            "default",
+            "web",
+            &Default::default(),
+        )
         .unwrap();
     c.settle();
     assert!(endpoints(&c, "default", "web").is_none());
@@ -522,4 +561,22 @@ fn service_ports_with_several_entries_need_names() {
         "{}",
         err.message
     );
+}
+
+#[test]
+fn switching_a_node_port_service_to_cluster_ip_releases_its_node_port() {
+    let mut c = Cluster::default();
+    let s = create_svc(&mut c, node_port_svc("a", Some(30080))).unwrap();
+    let mut s2 = s.clone();
+    s2.spec.type_ = Some("ClusterIP".into());
+    let s2 = c.api_mut().update_as(&kubectl(), s2).unwrap();
+    assert_eq!(s2.spec.ports[0].node_port, None);
+    assert_eq!(s2.spec.external_traffic_policy, None);
+    assert_eq!(s2.spec.cluster_ips, s.spec.cluster_ips);
+    assert!(create_svc(&mut c, node_port_svc("b", Some(30080))).is_ok());
+    // And back: a node port is allocated again.
+    let mut s3 = s2.clone();
+    s3.spec.type_ = Some("NodePort".into());
+    let s3 = c.api_mut().update_as(&kubectl(), s3).unwrap();
+    assert!(s3.spec.ports[0].node_port.is_some_and(|n| n != 30080));
 }

@@ -9,7 +9,14 @@ use sim::{Kind, Object};
 /// The header cells of a networking kind's table, `None` for other kinds.
 pub fn headers(kind: Kind, wide: bool) -> Option<Vec<&'static str>> {
     let mut h = match kind {
-        Kind::Service => vec!["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"],
+        Kind::Service => vec![
+            "NAME",
+            "TYPE",
+            "CLUSTER-IP",
+            "EXTERNAL-IP",
+            "PORT(S)",
+            "AGE",
+        ],
         Kind::Endpoints => vec!["NAME", "ENDPOINTS", "AGE"],
         Kind::EndpointSlice => vec!["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
         Kind::Ingress => vec!["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"],

@@ -104,7 +104,10 @@ impl Resource for Endpoints {
                     let field = if j < s.addresses.len() {
                         format!("subsets[{i}].addresses[{j}].ip")
                     } else {
-                        format!("subsets[{i}].notReadyAddresses[{}].ip", j - s.addresses.len())
+                        format!(
+                            "subsets[{i}].notReadyAddresses[{}].ip",
+                            j - s.addresses.len()
+                        )
                     };
                     errs.push(FieldError::invalid(
                         field,

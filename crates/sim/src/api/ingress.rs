@@ -174,7 +174,10 @@ fn validate_backend(b: &IngressBackend, path: &str, errs: &mut Vec<FieldError>) 
                     ));
                 }
             } else {
-                errs.push(FieldError::required(path, "port name or number is required"));
+                errs.push(FieldError::required(
+                    path,
+                    "port name or number is required",
+                ));
             }
         }
         (None, None) => errs.push(FieldError::invalid(
@@ -315,11 +318,7 @@ impl Resource for Ingress {
         }
         if let Some(c) = &spec.ingress_class_name {
             for m in is_dns1123_subdomain(c) {
-                errs.push(FieldError::invalid(
-                    "spec.ingressClassName",
-                    c.as_str(),
-                    m,
-                ));
+                errs.push(FieldError::invalid("spec.ingressClassName", c.as_str(), m));
             }
         }
         errs

@@ -10,7 +10,7 @@ use super::meta::{Condition, IntOrString, ObjectMeta};
 use super::{KindInfo, Resource, resource_boilerplate};
 use crate::apiserver::status::FieldError;
 use crate::apiserver::validation::{
-    NameRule, is_dns1035_label, is_dns1123_label, is_dns1123_subdomain, validate_labels,
+    NameRule, is_dns1123_label, is_dns1123_subdomain, validate_labels,
 };
 
 pub const TYPE_CLUSTER_IP: &str = "ClusterIP";
@@ -47,7 +47,11 @@ pub struct ServiceSpec {
     pub external_ips: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_affinity: Option<String>,
-    #[serde(rename = "loadBalancerIP", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "loadBalancerIP",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub load_balancer_ip: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub load_balancer_source_ranges: Vec<String>,
@@ -406,9 +410,11 @@ impl Resource for Service {
             }
             match p.protocol.as_deref() {
                 None | Some("") => errs.push(FieldError::required(format!("{path}.protocol"), "")),
-                Some(proto) if !PROTOCOLS.contains(&proto) => errs.push(
-                    FieldError::not_supported(format!("{path}.protocol"), proto, PROTOCOLS),
-                ),
+                Some(proto) if !PROTOCOLS.contains(&proto) => errs.push(FieldError::not_supported(
+                    format!("{path}.protocol"),
+                    proto,
+                    PROTOCOLS,
+                )),
                 _ => {}
             }
             match &p.target_port {
@@ -473,7 +479,7 @@ impl Resource for Service {
                 errs.push(FieldError::invalid(
                     "spec.externalTrafficPolicy",
                     p,
-                    format!("may only be set when `type` is 'NodePort' or 'LoadBalancer'"),
+                    "may only be set when `type` is 'NodePort' or 'LoadBalancer'",
                 ));
             } else if p != "Cluster" && p != "Local" {
                 errs.push(FieldError::not_supported(
@@ -516,8 +522,6 @@ impl Resource for Service {
                 ));
             }
         }
-        // Names of services are DNS-1035 labels: checked by the name rule.
-        let _ = is_dns1035_label;
         errs
     }
 }

@@ -52,7 +52,11 @@ fn in_use(api: &ApiServer, except: (&str, &str)) -> (BTreeSet<u32>, BTreeSet<i32
 }
 
 fn invalid(svc: &Service, errs: Vec<FieldError>) -> Status {
-    Status::invalid(&<Service as crate::api::Resource>::INFO, &svc.metadata.name, &errs)
+    Status::invalid(
+        &<Service as crate::api::Resource>::INFO,
+        &svc.metadata.name,
+        &errs,
+    )
 }
 
 /// `bitmap.AllocateNext` with the random-scan strategy: a random offset in the dynamic band
@@ -278,6 +282,39 @@ pub(crate) fn patch_allocated_values(new: &mut Object, old: &Object) {
 }
 
 fn patch_service(new: &mut Service, old: &Service) {
+    // `dropTypeDependentFields`: leaving NodePort/LoadBalancer drops what only those types have,
+    // unless the update set it itself.
+    let had_ports = old.needs_node_ports();
+    if had_ports && !new.needs_node_ports() {
+        for p in &mut new.spec.ports {
+            let same = old
+                .spec
+                .ports
+                .iter()
+                .any(|op| op.port == p.port && op.node_port == p.node_port);
+            if same {
+                p.node_port = None;
+            }
+        }
+    }
+    let lb_or_np = |s: &Service| {
+        matches!(
+            s.type_(),
+            crate::api::service::TYPE_NODE_PORT | crate::api::service::TYPE_LOAD_BALANCER
+        )
+    };
+    if lb_or_np(old)
+        && !lb_or_np(new)
+        && new.spec.external_traffic_policy == old.spec.external_traffic_policy
+    {
+        new.spec.external_traffic_policy = None;
+    }
+    if old.type_() == crate::api::service::TYPE_LOAD_BALANCER
+        && new.type_() != crate::api::service::TYPE_LOAD_BALANCER
+        && new.spec.allocate_load_balancer_node_ports == old.spec.allocate_load_balancer_node_ports
+    {
+        new.spec.allocate_load_balancer_node_ports = None;
+    }
     if old.needs_cluster_ip() || old.is_headless() {
         let empty = new.spec.cluster_ip.as_deref().is_none_or(str::is_empty);
         if empty
@@ -310,8 +347,7 @@ pub(crate) fn admit_ingress(api: &ApiServer, ing: &mut Ingress) {
     let mut best: Option<(String, String)> = None;
     for o in api.iter(Kind::IngressClass, None) {
         let m = o.metadata();
-        if m
-            .annotations
+        if m.annotations
             .get("ingressclass.kubernetes.io/is-default-class")
             .map(String::as_str)
             == Some("true")

@@ -74,6 +74,11 @@ fn desired(api: &ApiServer, svc: &Service) -> BTreeMap<Vec<PortKey>, Vec<Endpoin
             ..Default::default()
         });
     }
+    // Simplification: endpoints are listed in address order (upstream keeps the order its pod
+    // cache returned them in).
+    for endpoints in groups.values_mut() {
+        endpoints.sort_by(|a, b| a.addresses.cmp(&b.addresses));
+    }
     groups
 }
 
@@ -133,7 +138,11 @@ impl EndpointSliceController {
         let existing: Vec<EndpointSlice> = api
             .iter_as::<EndpointSlice>(Some(ns))
             .filter(|s| {
-                s.metadata.labels.get(SERVICE_NAME_LABEL).map(String::as_str) == Some(name)
+                s.metadata
+                    .labels
+                    .get(SERVICE_NAME_LABEL)
+                    .map(String::as_str)
+                    == Some(name)
                     && s.metadata.labels.get(MANAGED_BY_LABEL).map(String::as_str)
                         == Some(MANAGED_BY_CONTROLLER)
             })
@@ -178,8 +187,11 @@ impl EndpointSliceController {
                     metadata
                         .annotations
                         .insert(TRIGGER_TIME_ANNOTATION.into(), now.clone());
-                    metadata.owner_references =
-                        vec![controller_ref("Service", "v1", &Object::Service(svc.clone()))];
+                    metadata.owner_references = vec![controller_ref(
+                        "Service",
+                        "v1",
+                        &Object::Service(svc.clone()),
+                    )];
                     let slice = EndpointSlice {
                         metadata,
                         address_type: "IPv4".into(),

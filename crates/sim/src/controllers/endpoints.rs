@@ -23,10 +23,9 @@ fn actor() -> Actor {
 
 /// `endpointsliceutil.ShouldPodBeInEndpoints`.
 pub fn should_pod_be_in_endpoints(pod: &Pod, include_terminating: bool) -> bool {
-    let has_ip = pod
-        .status
-        .as_ref()
-        .is_some_and(|s| s.pod_ip.as_deref().is_some_and(|ip| !ip.is_empty()) || !s.pod_ips.is_empty());
+    let has_ip = pod.status.as_ref().is_some_and(|s| {
+        s.pod_ip.as_deref().is_some_and(|ip| !ip.is_empty()) || !s.pod_ips.is_empty()
+    });
     if !has_ip {
         return false;
     }
@@ -221,10 +220,12 @@ pub fn desired_subsets(api: &ApiServer, svc: &Service) -> Vec<EndpointSubset> {
     let mut subsets: BTreeMap<Vec<EndpointPort>, EndpointSubset> = BTreeMap::new();
     for ((ready, addr), ports) in by_address {
         let ports: Vec<EndpointPort> = ports.into_iter().collect();
-        let s = subsets.entry(ports.clone()).or_insert_with(|| EndpointSubset {
-            ports,
-            ..Default::default()
-        });
+        let s = subsets
+            .entry(ports.clone())
+            .or_insert_with(|| EndpointSubset {
+                ports,
+                ..Default::default()
+            });
         if ready {
             s.addresses.push(addr);
         } else {
@@ -255,7 +256,13 @@ impl EndpointsController {
         let Ok(svc) = api.get_as::<Service>(ns, name) else {
             // The service is gone: so are its endpoints.
             if api.get_ref(Kind::Endpoints, ns, name).is_some() {
-                let _ = api.delete(&actor(), Kind::Endpoints, ns, name, &DeleteOptions::default());
+                let _ = api.delete(
+                    &actor(),
+                    Kind::Endpoints,
+                    ns,
+                    name,
+                    &DeleteOptions::default(),
+                );
             }
             return;
         };
