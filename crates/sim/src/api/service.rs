@@ -453,9 +453,14 @@ impl Resource for Service {
                 }
             }
             if !keys.insert((p.port, p.protocol().to_string())) {
+                // Upstream reports the internal `core.ServicePort{Protocol, Port}` key as JSON.
+                // Simplification: its keys come out sorted, where Go keeps the struct order.
                 errs.push(FieldError::duplicate(
                     path.clone(),
-                    serde_json::json!({"protocol": p.protocol(), "port": p.port, "targetPort": 0}),
+                    serde_json::json!({
+                        "Name": "", "Protocol": p.protocol(), "AppProtocol": null,
+                        "Port": p.port, "TargetPort": 0, "NodePort": 0
+                    }),
                 ));
             }
         }
