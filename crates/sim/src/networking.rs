@@ -111,3 +111,38 @@ pub(crate) fn kube_dns_service() -> Service {
         status: None,
     }
 }
+
+/// The api-server's bootstrap controller: the `default/kubernetes` Service, its Endpoints and its
+/// EndpointSlice come back when deleted.
+///
+/// Simplification: upstream reconciles every 10 s (`--endpoint-reconciler-type=lease`); here the
+/// missing objects are recreated in the next controller round.
+pub(crate) fn reconcile_kubernetes_service(api: &mut crate::apiserver::ApiServer) {
+    use crate::api::Kind;
+    let ns_ok = api
+        .get_ref(Kind::Namespace, "", "default")
+        .is_some_and(|n| n.metadata().deletion_timestamp.is_none());
+    if !ns_ok {
+        return;
+    }
+    let actor = crate::apiserver::Actor::new("kube-apiserver");
+    let ip = crate::bootstrap::node_ip(0);
+    if api
+        .get_ref(Kind::Service, "default", "kubernetes")
+        .is_none()
+    {
+        let _ = api.create(&actor, kubernetes_service());
+    }
+    if api
+        .get_ref(Kind::Endpoints, "default", "kubernetes")
+        .is_none()
+    {
+        let _ = api.create(&actor, kubernetes_endpoints(&ip));
+    }
+    if api
+        .get_ref(Kind::EndpointSlice, "default", "kubernetes")
+        .is_none()
+    {
+        let _ = api.create(&actor, kubernetes_endpoint_slice(&ip));
+    }
+}

@@ -580,3 +580,22 @@ fn switching_a_node_port_service_to_cluster_ip_releases_its_node_port() {
     let s3 = c.api_mut().update_as(&kubectl(), s3).unwrap();
     assert!(s3.spec.ports[0].node_port.is_some_and(|n| n != 30080));
 }
+
+#[test]
+fn the_kubernetes_service_comes_back_when_deleted() {
+    let mut c = Cluster::default();
+    c.api_mut()
+        .delete(
+            &kubectl(),
+            Kind::Service,
+            "default",
+            "kubernetes",
+            &Default::default(),
+        )
+        .unwrap();
+    c.settle();
+    let k = svc(&c, "default", "kubernetes");
+    assert_eq!(k.spec.cluster_ips, vec!["10.96.0.1"]);
+    let ep = endpoints(&c, "default", "kubernetes").unwrap();
+    assert_eq!(ready_ips(&ep), vec!["172.18.0.2"]);
+}

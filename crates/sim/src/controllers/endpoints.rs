@@ -246,6 +246,7 @@ pub fn managed_labels(svc: &Service) -> BTreeMap<String, String> {
 
 impl EndpointsController {
     pub fn sync(&mut self, api: &mut ApiServer) {
+        crate::networking::reconcile_kubernetes_service(api);
         for (ns, name) in changed_services(api, &mut self.cursor, Kind::Endpoints) {
             Self::sync_service(api, &ns, &name);
         }
