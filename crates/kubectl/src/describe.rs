@@ -134,6 +134,7 @@ fn describe(cluster: &Cluster, object: &Object, show_events: bool) -> String {
         Kind::ReplicaSet => describe_replica_set(&mut w, cluster, &v),
         Kind::DaemonSet => describe_daemon_set(&mut w, cluster, &v),
         _ if policy::describe(&mut w, cluster, object) => {}
+        _ if crate::describe_network::describe(&mut w, cluster, object) => {}
         _ => describe_generic(&mut w, &v, cluster),
     }
     match events {
@@ -192,7 +193,7 @@ pub fn rfc1123z(timestamp: &str) -> String {
 }
 
 /// `printLabelsMultilineWithIndent`.
-fn labels_multiline(w: &mut String, indent: &str, title: &str, map: Option<&Value>) {
+pub(crate) fn labels_multiline(w: &mut String, indent: &str, title: &str, map: Option<&Value>) {
     let _ = write!(w, "{indent}{title}:\t");
     let entries: Vec<(&String, &Value)> = match map {
         Some(Value::Object(m)) => m.iter().collect(),
@@ -211,7 +212,12 @@ fn labels_multiline(w: &mut String, indent: &str, title: &str, map: Option<&Valu
 }
 
 /// `printAnnotationsMultilineWithIndent` (the last-applied configuration is hidden).
-fn annotations_multiline(w: &mut String, indent: &str, title: &str, map: Option<&Value>) {
+pub(crate) fn annotations_multiline(
+    w: &mut String,
+    indent: &str,
+    title: &str,
+    map: Option<&Value>,
+) {
     const MAX: usize = 140;
     let _ = write!(w, "{indent}{title}:\t");
     let entries: Vec<(&String, &Value)> = match map {

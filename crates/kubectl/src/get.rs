@@ -252,6 +252,11 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
             }
         }
     }
+    if requests.requests.iter().any(|r| r.kind == Kind::Endpoints) {
+        // The api-server's warning header on every v1 Endpoints request (v1.33+).
+        let warning = format!("Warning: {}\n", sim::api::endpoints::DEPRECATION_WARNING);
+        out.stderr.insert_str(0, &warning);
+    }
     for e in &errs {
         out.stderr.push_str(e);
         out.stderr.push('\n');

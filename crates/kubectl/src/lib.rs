@@ -6,6 +6,7 @@
 mod coreutils;
 mod delete;
 mod describe;
+mod describe_network;
 mod errors;
 mod events;
 mod files;

@@ -25,6 +25,7 @@ pub struct Requests {
 /// The `all` category, in kubectl's order, limited to the kinds the cluster serves.
 const ALL: &[Kind] = &[
     Kind::Pod,
+    Kind::Service,
     Kind::DaemonSet,
     Kind::Deployment,
     Kind::ReplicaSet,
@@ -34,12 +35,6 @@ const ALL: &[Kind] = &[
 // Simplification: the simulated cluster serves only the kinds in `sim::Kind`; for these
 // well-known ones Timonel says so instead of claiming the server has no such type.
 const NOT_SIMULATED: &[(&str, &str)] = &[
-    ("services", "services"),
-    ("service", "services"),
-    ("svc", "services"),
-    ("endpoints", "endpoints"),
-    ("ep", "endpoints"),
-    ("endpointslices", "endpointslices"),
     ("statefulsets", "statefulsets"),
     ("statefulset", "statefulsets"),
     ("sts", "statefulsets"),
@@ -48,9 +43,6 @@ const NOT_SIMULATED: &[(&str, &str)] = &[
     ("cronjobs", "cronjobs"),
     ("cronjob", "cronjobs"),
     ("cj", "cronjobs"),
-    ("ingresses", "ingresses"),
-    ("ingress", "ingresses"),
-    ("ing", "ingresses"),
     ("persistentvolumeclaims", "persistentvolumeclaims"),
     ("pvc", "persistentvolumeclaims"),
     ("persistentvolumes", "persistentvolumes"),

@@ -408,6 +408,16 @@ pub(crate) fn boot(cluster: &mut Cluster) {
     for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
         let _ = api.create(&apiserver, Namespace::new(ns));
     }
+    // The api-server's own Service, and the Endpoints/EndpointSlice pointing at itself.
+    let _ = api.create(&apiserver, crate::networking::kubernetes_service());
+    let _ = api.create(
+        &apiserver,
+        crate::networking::kubernetes_endpoints(&node_ip(0)),
+    );
+    let _ = api.create(
+        &apiserver,
+        crate::networking::kubernetes_endpoint_slice(&node_ip(0)),
+    );
     // The control-plane kubelet registers its node, then the static pods appear.
     api.advance_clock(Duration::seconds(2));
     let cp_name = nodes[0].clone();
@@ -499,6 +509,7 @@ pub(crate) fn boot(cluster: &mut Cluster) {
     // scheduler binds them to the control plane (the only node yet, whose taint they tolerate)
     // and its kubelet starts them.
     let _ = api.create(&kubeadm, coredns_deployment());
+    let _ = api.create(&kubeadm, crate::networking::kube_dns_service());
     let _ = api.create(&kubeadm, kube_proxy_daemon_set());
     // kind's default StorageClass (applied with kubectl, hence the last-applied annotation).
     // Simplification: the local-path-provisioner Deployment (namespace local-path-storage)

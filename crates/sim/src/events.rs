@@ -64,8 +64,12 @@ pub fn record(
         let _ = api.update_arc_with(actor, e.into(), false, &Default::default());
         return;
     }
-    // `<name>.<hex nanoseconds>`, as the recorder names events.
-    let nanos = u128::from(now.0) * 1_000_000 + u128::from(api.rng().below(1_000_000));
+    // `<name>.<hex nanoseconds>`, as the recorder names events: later events get larger names
+    // even within one virtual millisecond.
+    let (last, count) = api.event_clock;
+    let count = if last == now.0 { count + 1 } else { 0 };
+    api.event_clock = (now.0, count);
+    let nanos = u128::from(now.0) * 1_000_000 + u128::from(count.min(999_999));
     let name = format!("{}.{:x}", involved.name, nanos + 0x1880_0000_0000_0000);
     let event = Event {
         metadata: ObjectMeta::named(&namespace, &name),

@@ -16,6 +16,7 @@ pub mod controllers;
 pub mod events;
 pub mod kubelet;
 pub mod labels;
+mod networking;
 pub mod rng;
 pub mod scheduler;
 pub mod version;

@@ -134,6 +134,8 @@ fn the_activity_feed_names_the_components_that_built_the_cluster() {
             "daemonset-controller",
             "default-scheduler",
             "deployment-controller",
+            "endpoint-controller",
+            "endpoint-slice-controller",
             "kube-apiserver",
             "kubeadm",
             "kubelet",

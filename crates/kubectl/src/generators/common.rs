@@ -180,6 +180,17 @@ impl Options {
                 }
                 out
             }
+            Err(status) if generated.resource == "service" => {
+                // `fmt.Errorf("failed to create %s service: %v", type, err)`
+                let type_ = body
+                    .pointer("/spec/type")
+                    .and_then(|t| t.as_str())
+                    .unwrap_or("ClusterIP");
+                Output::error(format!(
+                    "failed to create {type_} service: {}",
+                    status.message
+                ))
+            }
             Err(status) => match create_error_prefix(generated.resource) {
                 Some(prefix) => Output::error(format!("{prefix}{}", status.message)),
                 None => errors::status_output(&status),

@@ -2,6 +2,7 @@
 
 pub mod json;
 pub mod jsonpath;
+pub mod network;
 pub mod storage;
 pub mod table;
 pub mod tabwriter;

@@ -107,6 +107,9 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
     if let Some(h) = super::storage::headers(kind, wide) {
         return h;
     }
+    if let Some(h) = super::network::headers(kind, wide) {
+        return h;
+    }
     let mut h: Vec<&'static str> = match kind {
         Kind::Pod => vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
         Kind::Deployment => vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
@@ -249,6 +252,9 @@ pub fn cells(object: &Object, now: Time, wide: bool, name: &str) -> Vec<String> 
     let created = str_at(&v, &["metadata", "creationTimestamp"]);
     let age_cell = age(now, created);
     let n = |p: &[&str]| int_at(&v, p).to_string();
+    if let Some(row) = super::network::cells(object, wide, name, age_cell.clone()) {
+        return row;
+    }
     let mut row = match object {
         Object::Pod(pod) => {
             let total = pod.spec.containers.len();
@@ -440,6 +446,7 @@ pub fn cells(object: &Object, now: Time, wide: bool, name: &str) -> Vec<String> 
             }
             row
         }
+        _ => vec![name.to_string(), age_cell],
     };
     if row.is_empty() {
         row.push(name.to_string());

@@ -4,7 +4,11 @@
 pub mod config_map;
 pub mod daemon_set;
 pub mod deployment;
+pub mod endpoint_slice;
+pub mod endpoints;
 pub mod event;
+pub mod ingress;
+pub mod ingress_class;
 pub mod limit_range;
 pub mod meta;
 pub mod namespace;
@@ -15,6 +19,7 @@ pub mod pod;
 pub mod replica_set;
 pub mod resource_quota;
 pub mod secret;
+pub mod service;
 pub mod service_account;
 pub mod storage_class;
 
@@ -30,7 +35,11 @@ use crate::apiserver::validation::NameRule;
 pub use config_map::ConfigMap;
 pub use daemon_set::DaemonSet;
 pub use deployment::Deployment;
+pub use endpoint_slice::EndpointSlice;
+pub use endpoints::Endpoints;
 pub use event::Event;
+pub use ingress::Ingress;
+pub use ingress_class::IngressClass;
 pub use limit_range::LimitRange;
 pub use meta::{
     Condition, IntOrString, LabelSelector, LabelSelectorRequirement, ObjectMeta, OwnerReference,
@@ -44,6 +53,7 @@ pub use pod::Pod;
 pub use replica_set::ReplicaSet;
 pub use resource_quota::ResourceQuota;
 pub use secret::Secret;
+pub use service::Service;
 pub use service_account::ServiceAccount;
 pub use storage_class::StorageClass;
 
@@ -242,6 +252,11 @@ kinds! {
     StorageClass(StorageClass),
     PersistentVolume(PersistentVolume),
     PersistentVolumeClaim(PersistentVolumeClaim),
+    Service(Service),
+    Endpoints(Endpoints),
+    EndpointSlice(EndpointSlice),
+    Ingress(Ingress),
+    IngressClass(IngressClass),
 }
 
 /// Implements the boilerplate part of [`Resource`] for a kind.

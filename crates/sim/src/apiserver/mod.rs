@@ -4,6 +4,7 @@
 
 pub mod admission;
 pub mod admission_quota;
+pub mod allocators;
 pub mod fields;
 pub mod patch;
 pub mod status;
@@ -117,6 +118,9 @@ pub struct ApiServer {
     /// client-go's event correlator cache: the event each (object, reason, message, source)
     /// was recorded as, so repeats are aggregated without scanning every event.
     pub(crate) event_cache: BTreeMap<String, String>,
+    /// The last event's millisecond and how many events were named in it: the recorder's
+    /// nanosecond clock, so events of one object sort by name in the order they happened.
+    pub(crate) event_clock: (u64, u64),
 }
 
 fn key_of(info: &KindInfo, namespace: &str, name: &str) -> (String, String) {
@@ -133,6 +137,7 @@ impl ApiServer {
             resource_version: 0,
             log: WatchLog::new(watch_history),
             event_cache: BTreeMap::new(),
+            event_clock: (0, 0),
         }
     }
 
@@ -362,6 +367,7 @@ impl ApiServer {
             ));
         }
         admission::admit_create(self, &mut obj)?;
+        allocators::admit(self, &mut obj);
         obj.prepare_for_create();
         let now = self.now().rfc3339();
         {
@@ -396,6 +402,7 @@ impl ApiServer {
         if self.get_ref(kind, &ns, &name).is_some() {
             return Err(Status::already_exists(info, &name));
         }
+        allocators::on_create(self, &mut obj)?;
         if opts.dry_run {
             return Ok(Arc::new(obj));
         }
@@ -569,12 +576,18 @@ impl ApiServer {
             let g = old.metadata().generation.unwrap_or(0) + 1;
             new.metadata_mut().generation = Some(g);
         }
+        if !status_only {
+            allocators::patch_allocated_values(&mut new, &old);
+        }
         let mut errs = validate_meta(info, new.metadata(), Some(old.metadata()));
         if !status_only {
             errs.extend(new.validate(Some(&old)));
         }
         if !errs.is_empty() {
             return Err(Status::invalid(info, &name, &errs));
+        }
+        if !status_only {
+            allocators::on_update(self, &mut new, &old)?;
         }
         // Finalizers may not be added to an object being deleted.
         if old.metadata().deletion_timestamp.is_some() {

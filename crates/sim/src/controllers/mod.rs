@@ -3,6 +3,8 @@
 
 pub mod daemon_set;
 pub mod deployment;
+pub mod endpoint_slice;
+pub mod endpoints;
 pub mod garbage_collector;
 pub mod namespace;
 pub mod persistent_volume;
@@ -87,6 +89,8 @@ pub struct ControllerManager {
     pub replica_set: replica_set::ReplicaSetController,
     pub deployment: deployment::DeploymentController,
     pub daemon_set: daemon_set::DaemonSetController,
+    pub endpoints: endpoints::EndpointsController,
+    pub endpoint_slice: endpoint_slice::EndpointSliceController,
     pub garbage_collector: garbage_collector::GarbageCollector,
     pub namespace: namespace::NamespaceController,
     pub pod_gc: pod_gc::PodGcController,
@@ -121,6 +125,8 @@ impl ControllerManager {
             self.deployment.sync(api);
             self.replica_set.sync(api);
             self.daemon_set.sync(api);
+            self.endpoints.sync(api);
+            self.endpoint_slice.sync(api);
             self.garbage_collector.sync(api);
             self.pod_gc.sync(api);
             self.persistent_volume.sync(api);
