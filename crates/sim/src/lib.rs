@@ -186,7 +186,7 @@ impl Cluster {
     pub fn advance(&mut self, d: Duration) -> bool {
         let target = self.api.now().plus(d);
         let mut ok = self.settle();
-        while let Some(due) = self.controllers.kubelets.next_due() {
+        while let Some(due) = self.controllers.next_due() {
             if due > target {
                 break;
             }

@@ -97,6 +97,15 @@ pub struct ControllerManager {
 }
 
 impl ControllerManager {
+    /// The next moment any component has timed work due (a kubelet step, a progress deadline,
+    /// a heartbeat), if any.
+    pub fn next_due(&self) -> Option<crate::Time> {
+        [self.kubelets.next_due(), self.deployment.next_due()]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
     /// Runs every loop until a whole round writes nothing. Returns `false` if the work budget ran
     /// out first (a runaway loop).
     pub fn run(&mut self, api: &mut ApiServer) -> bool {
