@@ -817,9 +817,9 @@ fn describe_deployment(w: &mut String, cluster: &Cluster, v: &Value) {
         .filter(|rs| Some(*rs) != new_rs && n(rs, &["spec", "replicas"]) != 0)
         .collect();
     let _ = writeln!(w, "OldReplicaSets:\t{}", replica_sets_text(&old));
-    if let Some(rs) = new_rs {
-        let _ = writeln!(w, "NewReplicaSet:\t{}", replica_sets_text(&[rs]));
-    }
+    // A paused Deployment whose template changed has no new ReplicaSet yet.
+    let new_sets: Vec<&Value> = new_rs.into_iter().collect();
+    let _ = writeln!(w, "NewReplicaSet:\t{}", replica_sets_text(&new_sets));
 }
 
 fn describe_replica_set(w: &mut String, cluster: &Cluster, v: &Value) {

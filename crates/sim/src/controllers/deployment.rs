@@ -531,8 +531,12 @@ fn set_deployment_revision(d: &mut Deployment, rev: &str) -> bool {
     true
 }
 
-/// Writes the Deployment's annotations (main resource) and then its status, where they differ
-/// from the stored object.
+/// Writes the Deployment's annotations (main resource) where they differ from the stored ones.
+/// The status changes stay in `d` until the status sync writes them with the counts.
+///
+/// Simplification: upstream sends the revision annotation and the new Progressing condition in
+/// one UpdateStatus; Timonel's `/status` keeps the stored metadata, so the annotation goes
+/// through the main resource and the condition waits for the status write that follows.
 fn update_deployment(api: &mut ApiServer, d: &mut Deployment) {
     let Ok(mut current) = api.get_as::<Deployment>(&d.metadata.namespace, &d.metadata.name) else {
         return;
@@ -543,11 +547,15 @@ fn update_deployment(api: &mut ApiServer, d: &mut Deployment) {
             current = u;
         }
     }
-    if current.status != d.status {
-        current.status = d.status.clone();
-        write_status(api, &mut current);
-    }
+    current.status = d.status.clone();
     *d = current;
+}
+
+/// The status as stored, to decide whether a status write changes anything.
+fn stored_status(api: &ApiServer, d: &Deployment) -> Option<DeploymentStatus> {
+    api.get_as::<Deployment>(&d.metadata.namespace, &d.metadata.name)
+        .ok()
+        .and_then(|s| s.status)
 }
 
 fn is_recreate(d: &Deployment) -> bool {
@@ -1038,7 +1046,7 @@ fn sync_status_only(
     };
     let now = api.now().rfc3339();
     let status = calculate_status(d, new.as_ref(), &olds, &now);
-    if d.status.as_ref() != Some(&status) {
+    if stored_status(api, d).as_ref() != Some(&status) {
         let mut u = d.clone();
         u.status = Some(status);
         write_status(api, &mut u);
@@ -1113,7 +1121,7 @@ fn sync_rollout_status(
             );
         }
     }
-    if d.status.as_ref() != Some(&status) {
+    if stored_status(api, d).as_ref() != Some(&status) {
         let mut u = d.clone();
         u.status = Some(status.clone());
         write_status(api, &mut u);
