@@ -967,12 +967,28 @@ fn describe_node(w: &mut String, cluster: &Cluster, v: &Value, now: Time) {
         .and_then(Value::as_bool)
         .unwrap_or(false);
     let _ = writeln!(w, "Unschedulable:\t{unschedulable}");
-    // Simplification: the simulated cluster keeps no node Leases; the block shows the node as
-    // holder with the boot-time timestamps.
+    // The kubelet's Lease in kube-node-lease.
+    let lease = cluster
+        .api()
+        .get_ref(Kind::Lease, sim::heartbeat::LEASE_NAMESPACE, name)
+        .map(sim::Object::to_json);
+    let lease_field = |field: &str, time: bool| {
+        lease
+            .as_ref()
+            .and_then(|l| at(l, &["spec", field]))
+            .and_then(Value::as_str)
+            .map_or("<unset>".to_string(), |v| {
+                if time { rfc1123z(v) } else { v.to_string() }
+            })
+    };
     w.push_str("Lease:\n");
-    let _ = writeln!(w, "  HolderIdentity:\t{name}");
-    w.push_str("  AcquireTime:\t<unset>\n");
-    let _ = writeln!(w, "  RenewTime:\t{}", rfc1123z(&now.rfc3339()));
+    let _ = writeln!(
+        w,
+        "  HolderIdentity:\t{}",
+        lease_field("holderIdentity", false)
+    );
+    let _ = writeln!(w, "  AcquireTime:\t{}", lease_field("acquireTime", true));
+    let _ = writeln!(w, "  RenewTime:\t{}", lease_field("renewTime", true));
     let conditions = arr(v, &["status", "conditions"]);
     if !conditions.is_empty() {
         w.push_str(

@@ -5,6 +5,7 @@ pub mod config_map;
 pub mod daemon_set;
 pub mod deployment;
 pub mod event;
+pub mod lease;
 pub mod meta;
 pub mod namespace;
 pub mod node;
@@ -26,6 +27,7 @@ pub use config_map::ConfigMap;
 pub use daemon_set::DaemonSet;
 pub use deployment::Deployment;
 pub use event::Event;
+pub use lease::Lease;
 pub use meta::{
     Condition, IntOrString, LabelSelector, LabelSelectorRequirement, ObjectMeta, OwnerReference,
     Quantity,
@@ -227,6 +229,7 @@ kinds! {
     Deployment(Deployment),
     ReplicaSet(ReplicaSet),
     DaemonSet(DaemonSet),
+    Lease(Lease),
 }
 
 /// Implements the boilerplate part of [`Resource`] for a kind.

@@ -5,6 +5,7 @@ pub mod daemon_set;
 pub mod deployment;
 pub mod garbage_collector;
 pub mod namespace;
+pub mod node_lifecycle;
 pub mod pod_gc;
 pub mod replica_set;
 pub mod service_account;
@@ -88,6 +89,8 @@ pub struct ControllerManager {
     pub garbage_collector: garbage_collector::GarbageCollector,
     pub namespace: namespace::NamespaceController,
     pub pod_gc: pod_gc::PodGcController,
+    pub heartbeats: crate::heartbeat::Heartbeats,
+    pub node_lifecycle: node_lifecycle::NodeLifecycleController,
     pub scheduler: Scheduler,
     pub kubelets: Kubelets,
     /// Writes one `run` may make (0 means [`DEFAULT_WORK_BUDGET_WRITES`]).
@@ -99,11 +102,16 @@ pub struct ControllerManager {
 impl ControllerManager {
     /// The next moment any component has timed work due (a kubelet step, a progress deadline,
     /// a heartbeat), if any.
-    pub fn next_due(&self) -> Option<crate::Time> {
-        [self.kubelets.next_due(), self.deployment.next_due()]
-            .into_iter()
-            .flatten()
-            .min()
+    pub fn next_due(&self, api: &ApiServer) -> Option<crate::Time> {
+        [
+            self.kubelets.next_due(),
+            self.deployment.next_due(),
+            Some(self.heartbeats.next_due()),
+            self.node_lifecycle.next_due(api),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// Runs every loop until a whole round writes nothing. Returns `false` if the work budget ran
@@ -128,6 +136,8 @@ impl ControllerManager {
             self.daemon_set.sync(api);
             self.garbage_collector.sync(api);
             self.pod_gc.sync(api);
+            self.heartbeats.sync(api);
+            self.node_lifecycle.sync(api);
             self.scheduler.sync(api);
             self.kubelets.sync(api);
             if api.resource_version() == before {
