@@ -160,6 +160,8 @@ impl DeploymentController {
     }
 }
 
+// Simplification: only ReplicaSets this Deployment controls are considered; orphaned
+// ReplicaSets matching its selector are not adopted (nor owned ones released).
 fn owned_replica_sets(api: &ApiServer, d: &Deployment) -> Vec<ReplicaSet> {
     let mut v: Vec<ReplicaSet> = api
         .iter_as::<ReplicaSet>(Some(&d.metadata.namespace))

@@ -23,6 +23,10 @@ pub const NODE_MONITOR_PERIOD: Duration = Duration::seconds(5);
 pub const UNREACHABLE_TAINT: &str = "node.kubernetes.io/unreachable";
 pub const NOT_READY_TAINT: &str = "node.kubernetes.io/not-ready";
 
+/// Simplification: node health is checked at multiples of 5 s of virtual time; there are no
+/// zone states (a zone or cluster with every node down is not treated specially, as upstream's
+/// `PartialDisruption`/`FullDisruption` modes do), and only the Ready condition drives taints
+/// (no memory/disk/PID pressure or network-unavailable taints).
 #[derive(Clone, Debug, Default)]
 pub struct NodeLifecycleController {
     cursor: u64,
