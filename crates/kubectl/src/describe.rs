@@ -835,9 +835,9 @@ fn describe_deployment(w: &mut String, cluster: &Cluster, v: &Value) {
         .filter(|rs| Some(*rs) != new_rs && n(rs, &["spec", "replicas"]) != 0)
         .collect();
     let _ = writeln!(w, "OldReplicaSets:\t{}", replica_sets_text(&old));
-    if let Some(rs) = new_rs {
-        let _ = writeln!(w, "NewReplicaSet:\t{}", replica_sets_text(&[rs]));
-    }
+    // A paused Deployment whose template changed has no new ReplicaSet yet.
+    let new_sets: Vec<&Value> = new_rs.into_iter().collect();
+    let _ = writeln!(w, "NewReplicaSet:\t{}", replica_sets_text(&new_sets));
 }
 
 fn describe_replica_set(w: &mut String, cluster: &Cluster, v: &Value) {
@@ -985,12 +985,28 @@ fn describe_node(w: &mut String, cluster: &Cluster, v: &Value, now: Time) {
         .and_then(Value::as_bool)
         .unwrap_or(false);
     let _ = writeln!(w, "Unschedulable:\t{unschedulable}");
-    // Simplification: the simulated cluster keeps no node Leases; the block shows the node as
-    // holder with the boot-time timestamps.
+    // The kubelet's Lease in kube-node-lease.
+    let lease = cluster
+        .api()
+        .get_ref(Kind::Lease, sim::heartbeat::LEASE_NAMESPACE, name)
+        .map(sim::Object::to_json);
+    let lease_field = |field: &str, time: bool| {
+        lease
+            .as_ref()
+            .and_then(|l| at(l, &["spec", field]))
+            .and_then(Value::as_str)
+            .map_or("<unset>".to_string(), |v| {
+                if time { rfc1123z(v) } else { v.to_string() }
+            })
+    };
     w.push_str("Lease:\n");
-    let _ = writeln!(w, "  HolderIdentity:\t{name}");
-    w.push_str("  AcquireTime:\t<unset>\n");
-    let _ = writeln!(w, "  RenewTime:\t{}", rfc1123z(&now.rfc3339()));
+    let _ = writeln!(
+        w,
+        "  HolderIdentity:\t{}",
+        lease_field("holderIdentity", false)
+    );
+    let _ = writeln!(w, "  AcquireTime:\t{}", lease_field("acquireTime", true));
+    let _ = writeln!(w, "  RenewTime:\t{}", lease_field("renewTime", true));
     let conditions = arr(v, &["status", "conditions"]);
     if !conditions.is_empty() {
         w.push_str(

@@ -12,8 +12,9 @@ use sim::{Actor, Cluster, Kind, ListOptions, Patch, WriteOptions};
 use std::collections::BTreeMap;
 
 /// How long `rollout status` may move the clock before giving up.
-// Simplification: kubectl waits forever by default; Timonel stops after 10 virtual minutes.
-const STATUS_LIMIT_SECONDS: u64 = 600;
+// Simplification: kubectl waits forever by default; Timonel stops after 11 virtual minutes (past
+// the default 600 s progress deadline, so a stuck rollout ends with kubectl's deadline error).
+const STATUS_LIMIT_SECONDS: u64 = 660;
 
 const REVISION: &str = "deployment.kubernetes.io/revision";
 
@@ -359,11 +360,14 @@ pub fn set(cluster: &mut Cluster, args: &[String]) -> Output {
 pub fn rollout(cluster: &mut Cluster, args: &[String]) -> Output {
     let Some((sub, rest)) = args.split_first() else {
         return Output::error(
-            "\"kubectl rollout\" needs a subcommand: status, history, undo or restart",
+            "\"kubectl rollout\" needs a subcommand: status, history, undo, restart, pause or resume",
         );
     };
     let sub = sub.as_str();
-    if !matches!(sub, "status" | "history" | "undo" | "restart") {
+    if !matches!(
+        sub,
+        "status" | "history" | "undo" | "restart" | "pause" | "resume"
+    ) {
         return Output::error(format!(
             "\"kubectl rollout {sub}\" is not available in this playground yet"
         ));
@@ -373,6 +377,8 @@ pub fn rollout(cluster: &mut Cluster, args: &[String]) -> Output {
             "status" => "kubectl rollout status",
             "history" => "kubectl rollout history",
             "undo" => "kubectl rollout undo",
+            "pause" => "kubectl rollout pause",
+            "resume" => "kubectl rollout resume",
             _ => "kubectl rollout restart",
         },
     };
@@ -402,10 +408,25 @@ pub fn rollout(cluster: &mut Cluster, args: &[String]) -> Output {
                 "status" => "no status viewer has been implemented for",
                 "history" => "no history viewer has been implemented for",
                 "undo" => "no rollbacker has been implemented for",
+                "pause" | "resume" => "",
                 _ => "no restarter has been implemented for",
             };
             // Simplification: only Deployments roll out here (DaemonSets do not yet).
-            errs.push(format!("error: {verb} {}", kind.info().kind));
+            if verb.is_empty() {
+                // `ObjectPauserFn` / `ObjectResumerFn`.
+                errs.push(format!(
+                    "error: {} {} {} is not supported",
+                    kind.info().qualified_resource(),
+                    errors::go_quote(name),
+                    if sub == "pause" {
+                        "pausing"
+                    } else {
+                        "resuming"
+                    }
+                ));
+            } else {
+                errs.push(format!("error: {verb} {}", kind.info().kind));
+            }
             continue;
         }
         if let Err(status) = cluster.api().get(*kind, &namespace, name) {
@@ -413,7 +434,15 @@ pub fn rollout(cluster: &mut Cluster, args: &[String]) -> Output {
             continue;
         }
         let result = match sub {
-            "status" => Ok(status(cluster, &namespace, name)),
+            "status" => {
+                let timeout = parsed
+                    .string("timeout")
+                    .and_then(parse_seconds)
+                    .filter(|s| *s > 0);
+                let (text, err) = status(cluster, &namespace, name, timeout);
+                out.stdout.push_str(&text);
+                err.map_or(Ok(String::new()), Err)
+            }
             "history" => history(
                 cluster,
                 &namespace,
@@ -426,6 +455,8 @@ pub fn rollout(cluster: &mut Cluster, args: &[String]) -> Output {
                 name,
                 parsed.int("to-revision").unwrap_or(0),
             ),
+            "pause" => pause_or_resume(cluster, &namespace, name, true),
+            "resume" => pause_or_resume(cluster, &namespace, name, false),
             _ => restart(cluster, &namespace, name),
         };
         match result {
@@ -500,11 +531,33 @@ fn status_message(d: &Value, name: &str) -> Result<(String, bool), String> {
     })
 }
 
-/// Watches the rollout, moving the clock a second at a time, printing each new message.
-fn status(cluster: &mut Cluster, namespace: &str, name: &str) -> String {
+/// `--timeout` as a Go duration of whole seconds, minutes or hours (`30s`, `5m`, `1h`).
+fn parse_seconds(text: &str) -> Option<u64> {
+    let (digits, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => text.split_at(i),
+        None => (text, "s"),
+    };
+    let n: u64 = digits.parse().ok()?;
+    match unit {
+        "s" => Some(n),
+        "m" => n.checked_mul(60),
+        "h" => n.checked_mul(3600),
+        _ => None,
+    }
+}
+
+/// Watches the rollout, moving the clock a second at a time, printing each new message; the
+/// error (an exceeded progress deadline, a `--timeout`) comes apart, for stderr.
+fn status(
+    cluster: &mut Cluster,
+    namespace: &str,
+    name: &str,
+    timeout: Option<u64>,
+) -> (String, Option<String>) {
     let mut out = String::new();
     let mut last = String::new();
-    for _ in 0..=STATUS_LIMIT_SECONDS {
+    let limit = timeout.unwrap_or(STATUS_LIMIT_SECONDS);
+    for waited in 0..=limit {
         let Some(d) = deployment(cluster, namespace, name) else {
             break;
         };
@@ -515,18 +568,18 @@ fn status(cluster: &mut Cluster, namespace: &str, name: &str) -> String {
                     last = message;
                 }
                 if done {
-                    break;
+                    return (out, None);
                 }
             }
-            Err(e) => {
-                out.push_str(&e);
-                out.push('\n');
-                break;
-            }
+            Err(e) => return (out, Some(e)),
+        }
+        if waited == limit {
+            break;
         }
         cluster.advance(sim::Duration::seconds(1));
     }
-    out
+    let err = timeout.map(|_| "error: timed out waiting for the condition".to_string());
+    (out, err)
 }
 
 /// The Deployment's ReplicaSets by revision.
@@ -584,40 +637,49 @@ fn history(
     Ok(format!("{header}\n{}\n", tabwriter::align(&table, 0, 2)))
 }
 
+/// Annotations `kubectl rollout undo` neither copies from the ReplicaSet nor drops from the
+/// Deployment (`annotationsToSkip`).
+const UNDO_SKIPPED_ANNOTATIONS: &[&str] = &[
+    "kubectl.kubernetes.io/last-applied-configuration",
+    "deployment.kubernetes.io/revision",
+    "deployment.kubernetes.io/revision-history",
+    "deployment.kubernetes.io/desired-replicas",
+    "deployment.kubernetes.io/max-replicas",
+    "deprecated.deployment.rollback.to",
+];
+
+/// `DeploymentRollbacker.Rollback`: client-side, the old ReplicaSet's template (and its
+/// annotations) are copied into the Deployment; the controller then reuses that ReplicaSet
+/// under the next revision number.
 fn undo(cluster: &mut Cluster, namespace: &str, name: &str, to: i64) -> Result<String, String> {
-    let mut d = deployment(cluster, namespace, name).unwrap_or_default();
-    if d.pointer("/spec/paused").and_then(Value::as_bool) == Some(true) {
-        return Err("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again".into());
+    if to < 0 {
+        return Err(format!(
+            "error: unable to find specified revision {to} in history"
+        ));
     }
+    let mut d = deployment(cluster, namespace, name).unwrap_or_default();
     let uid = d
         .pointer("/metadata/uid")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
     let revs = revisions(cluster, namespace, &uid);
-    let current = d
-        .pointer("/metadata/annotations")
-        .and_then(|a| a.get(REVISION))
-        .and_then(Value::as_str)
-        .and_then(|r| r.parse::<i64>().ok())
-        .unwrap_or(0);
+    // `deploymentRevision`: the named revision, or the second newest.
     let target = if to > 0 {
         revs.get(&to)
-            .map(|rs| (to, rs))
             .ok_or_else(|| format!("error: unable to find specified revision {to} in history"))?
     } else {
-        revs.range(..current)
-            .next_back()
-            .map(|(r, rs)| (*r, rs))
-            .ok_or_else(|| {
-                format!(
-                    "error: no rollout history found for deployment {}",
-                    errors::go_quote(name)
-                )
-            })?
+        revs.values().rev().nth(1).ok_or_else(|| {
+            format!(
+                "error: no rollout history found for deployment {}",
+                errors::go_quote(name)
+            )
+        })?
     };
+    if d.pointer("/spec/paused").and_then(Value::as_bool) == Some(true) {
+        return Err("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again".into());
+    }
     let mut template = target
-        .1
         .pointer("/spec/template")
         .cloned()
         .unwrap_or_default();
@@ -629,20 +691,89 @@ fn undo(cluster: &mut Cluster, namespace: &str, name: &str, to: i64) -> Result<S
     }
     if d.pointer("/spec/template") == Some(&template) {
         return Ok(format!(
-            "deployment.apps/{name} skipped rollback (current template already matches revision {})\n",
-            target.0
+            "deployment.apps/{name} skipped rollback (current template already matches revision {to})\n"
         ));
     }
+    let mut annotations = Map::new();
+    if let Some(current) = d
+        .pointer("/metadata/annotations")
+        .and_then(Value::as_object)
+    {
+        for (k, v) in current {
+            if UNDO_SKIPPED_ANNOTATIONS.contains(&k.as_str()) {
+                annotations.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    if let Some(from_rs) = target
+        .pointer("/metadata/annotations")
+        .and_then(Value::as_object)
+    {
+        for (k, v) in from_rs {
+            if !UNDO_SKIPPED_ANNOTATIONS.contains(&k.as_str()) {
+                annotations.insert(k.clone(), v.clone());
+            }
+        }
+    }
     d["spec"]["template"] = template;
+    d["metadata"]["annotations"] = Value::Object(annotations);
     cluster
         .api_mut()
         .update_json(&Actor::kubectl(), namespace, &d, &WriteOptions::default())
-        .map_err(|s| errors::status_text(&s))?;
+        .map_err(|s| format!("error: failed restoring revision {}: {}", to, s.message))?;
     cluster.settle();
     Ok(format!("deployment.apps/{name} rolled back\n"))
 }
 
+/// `kubectl rollout pause|resume`: a strategic merge patch of `spec.paused`
+/// (`ObjectPauserFn` / `ObjectResumerFn`).
+fn pause_or_resume(
+    cluster: &mut Cluster,
+    namespace: &str,
+    name: &str,
+    pause: bool,
+) -> Result<String, String> {
+    let d = deployment(cluster, namespace, name).unwrap_or_default();
+    let paused = d.pointer("/spec/paused").and_then(Value::as_bool) == Some(true);
+    if paused == pause {
+        return Err(format!(
+            "error: deployments.apps {} {}",
+            errors::go_quote(name),
+            if pause {
+                "is already paused"
+            } else {
+                "is not paused"
+            }
+        ));
+    }
+    cluster
+        .api_mut()
+        .patch(
+            &Actor::kubectl(),
+            Kind::Deployment,
+            namespace,
+            name,
+            &Patch::strategic(
+                json!({"spec": {"paused": if pause { Value::Bool(true) } else { Value::Null }}}),
+            ),
+            &WriteOptions::default(),
+        )
+        .map_err(|s| errors::status_text(&s))?;
+    cluster.settle();
+    Ok(format!(
+        "deployment.apps/{name} {}\n",
+        if pause { "paused" } else { "resumed" }
+    ))
+}
+
 fn restart(cluster: &mut Cluster, namespace: &str, name: &str) -> Result<String, String> {
+    let d = deployment(cluster, namespace, name).unwrap_or_default();
+    if d.pointer("/spec/paused").and_then(Value::as_bool) == Some(true) {
+        return Err(format!(
+            "error: deployments.apps {} can't restart paused deployment (run rollout resume first)",
+            errors::go_quote(name)
+        ));
+    }
     let now = cluster.now().rfc3339();
     cluster
         .api_mut()

@@ -14,6 +14,7 @@ mod bootstrap;
 pub mod clock;
 pub mod controllers;
 pub mod events;
+pub mod heartbeat;
 pub mod kubelet;
 pub mod labels;
 mod networking;
@@ -153,6 +154,50 @@ impl Cluster {
         Ok(name)
     }
 
+    /// Removes a node as `kubectl delete node` does (its pods are then collected by pod GC and
+    /// recreated elsewhere by their controllers; its Lease goes with it).
+    pub fn remove_node(&mut self, name: &str) -> Result<(), Status> {
+        self.api.delete(
+            &Actor::kubectl(),
+            Kind::Node,
+            "",
+            name,
+            &DeleteOptions::default(),
+        )?;
+        self.controllers.heartbeats.start(name);
+        self.settle();
+        Ok(())
+    }
+
+    /// Stops a node's kubelet, as if the node crashed or lost its network: it no longer renews
+    /// its Lease nor posts status, so after the grace period the node lifecycle controller marks
+    /// it NotReady and taints it. Returns `false` if the kubelet was already stopped or there is
+    /// no such node.
+    ///
+    /// Simplification: only the heartbeats stop; the node's pod workers keep going (the kubelet
+    /// module does not consult this yet), so pods evicted from it finish terminating.
+    pub fn stop_kubelet(&mut self, node: &str) -> bool {
+        if self.api.get_ref(Kind::Node, "", node).is_none() {
+            return false;
+        }
+        self.controllers.heartbeats.stop(node)
+    }
+
+    /// Starts a stopped kubelet again: it renews its Lease and posts a Ready status at once, and
+    /// the node lifecycle controller lifts its taints. Returns `false` if it was not stopped.
+    pub fn start_kubelet(&mut self, node: &str) -> bool {
+        let was = self.controllers.heartbeats.start(node);
+        if was {
+            self.settle();
+        }
+        was
+    }
+
+    /// Whether a node's kubelet is stopped.
+    pub fn kubelet_stopped(&self, node: &str) -> bool {
+        self.controllers.heartbeats.is_stopped(node)
+    }
+
     /// The api-server: reads and the request verbs.
     pub fn api(&self) -> &ApiServer {
         &self.api
@@ -187,7 +232,7 @@ impl Cluster {
     pub fn advance(&mut self, d: Duration) -> bool {
         let target = self.api.now().plus(d);
         let mut ok = self.settle();
-        while let Some(due) = self.controllers.kubelets.next_due() {
+        while let Some(due) = self.controllers.next_due(&self.api) {
             if due > target {
                 break;
             }

@@ -130,6 +130,7 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         Kind::Secret => vec!["NAME", "TYPE", "DATA", "AGE"],
         Kind::ServiceAccount => vec!["NAME", "SECRETS", "AGE"],
         Kind::Event => vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+        Kind::Lease => vec!["NAME", "HOLDER", "AGE"],
         _ => vec!["NAME", "AGE"],
     };
     if wide {
@@ -390,6 +391,11 @@ pub fn cells(object: &Object, now: Time, wide: bool, name: &str) -> Vec<String> 
             name.to_string(),
             s.type_.clone().unwrap_or_default(),
             s.data.len().to_string(),
+            age_cell,
+        ],
+        Object::Lease(l) => vec![
+            name.to_string(),
+            l.spec.holder_identity.clone().unwrap_or_default(),
             age_cell,
         ],
         Object::ServiceAccount(sa) => {

@@ -9,6 +9,7 @@ pub mod endpoints;
 pub mod event;
 pub mod ingress;
 pub mod ingress_class;
+pub mod lease;
 pub mod limit_range;
 pub mod meta;
 pub mod namespace;
@@ -40,6 +41,7 @@ pub use endpoints::Endpoints;
 pub use event::Event;
 pub use ingress::Ingress;
 pub use ingress_class::IngressClass;
+pub use lease::Lease;
 pub use limit_range::LimitRange;
 pub use meta::{
     Condition, IntOrString, LabelSelector, LabelSelectorRequirement, ObjectMeta, OwnerReference,
@@ -257,6 +259,7 @@ kinds! {
     EndpointSlice(EndpointSlice),
     Ingress(Ingress),
     IngressClass(IngressClass),
+    Lease(Lease),
 }
 
 /// Implements the boilerplate part of [`Resource`] for a kind.

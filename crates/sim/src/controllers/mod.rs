@@ -7,6 +7,7 @@ pub mod endpoint_slice;
 pub mod endpoints;
 pub mod garbage_collector;
 pub mod namespace;
+pub mod node_lifecycle;
 pub mod persistent_volume;
 pub mod pod_gc;
 pub mod replica_set;
@@ -96,6 +97,8 @@ pub struct ControllerManager {
     pub pod_gc: pod_gc::PodGcController,
     pub resource_quota: resource_quota::ResourceQuotaController,
     pub persistent_volume: persistent_volume::PersistentVolumeController,
+    pub heartbeats: crate::heartbeat::Heartbeats,
+    pub node_lifecycle: node_lifecycle::NodeLifecycleController,
     pub scheduler: Scheduler,
     pub kubelets: Kubelets,
     /// Writes one `run` may make (0 means [`DEFAULT_WORK_BUDGET_WRITES`]).
@@ -105,6 +108,20 @@ pub struct ControllerManager {
 }
 
 impl ControllerManager {
+    /// The next moment any component has timed work due (a kubelet step, a progress deadline,
+    /// a heartbeat), if any.
+    pub fn next_due(&self, api: &ApiServer) -> Option<crate::Time> {
+        [
+            self.kubelets.next_due(),
+            self.deployment.next_due(),
+            Some(self.heartbeats.next_due()),
+            self.node_lifecycle.next_due(api),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
     /// Runs every loop until a whole round writes nothing. Returns `false` if the work budget ran
     /// out first (a runaway loop).
     pub fn run(&mut self, api: &mut ApiServer) -> bool {
@@ -131,6 +148,8 @@ impl ControllerManager {
             self.pod_gc.sync(api);
             self.persistent_volume.sync(api);
             self.resource_quota.sync(api);
+            self.heartbeats.sync(api);
+            self.node_lifecycle.sync(api);
             self.scheduler.sync(api);
             self.kubelets.sync(api);
             if api.resource_version() == before {
