@@ -10,6 +10,12 @@ use yew::prelude::*;
 /// At most this many lines are drawn.
 const SHOWN: usize = 100;
 
+/// A kubelet renewing its node's Lease: every node does it every 10 s, which would drown
+/// everything else, so the feed hides it unless asked.
+pub fn is_heartbeat(a: &Activity) -> bool {
+    a.kind == "Lease" && a.namespace == "kube-node-lease" && a.verb != "delete"
+}
+
 /// "kubelet (timonel-worker)", "replicaset-controller", …
 fn actor(a: &Activity) -> String {
     match &a.node {
@@ -42,6 +48,7 @@ pub fn ActivityFeed() -> Html {
     let playground = use_playground();
     let s = playground.lang.strings();
     let filter = use_state(String::new);
+    let heartbeats = use_state(|| false);
     let engine = playground.engine.borrow();
 
     let mut components: Vec<&str> = engine.feed.iter().map(|a| a.component.as_str()).collect();
@@ -56,11 +63,16 @@ pub fn ActivityFeed() -> Html {
             }
         })
     };
+    let toggle_heartbeats = {
+        let heartbeats = heartbeats.clone();
+        Callback::from(move |_: Event| heartbeats.set(!*heartbeats))
+    };
     let lines = engine
         .feed
         .iter()
         .rev()
         .filter(|a| filter.is_empty() || a.component == *filter)
+        .filter(|a| *heartbeats || !is_heartbeat(a))
         .take(SHOWN)
         .map(|a| {
             html! {
@@ -83,6 +95,10 @@ pub fn ActivityFeed() -> Html {
                             <option value={c.to_string()} selected={*filter == *c}>{*c}</option>
                         }) }
                     </select>
+                </label>
+                <label class="feed-heartbeats">
+                    <input type="checkbox" checked={*heartbeats} onchange={toggle_heartbeats} />
+                    {" "}{s.feed_show_heartbeats}
                 </label>
             </div>
             <ol class="activities" aria-live="off">{ for lines }</ol>
@@ -114,6 +130,16 @@ mod tests {
         let a = activity("create", "default");
         assert_eq!(describe(&a, &EN), "created Pod default/web-1");
         assert_eq!(describe(&a, &ES), "creó Pod default/web-1");
+    }
+
+    #[test]
+    fn lease_renewals_are_heartbeats_and_other_writes_are_not() {
+        let mut a = activity("update", "kube-node-lease");
+        a.kind = "Lease";
+        assert!(is_heartbeat(&a));
+        a.verb = "delete";
+        assert!(!is_heartbeat(&a));
+        assert!(!is_heartbeat(&activity("update", "default")));
     }
 
     #[test]

@@ -79,6 +79,7 @@ pub struct Strings {
     pub feed_heading: &'static str,
     pub feed_filter_label: &'static str,
     pub feed_all_components: &'static str,
+    pub feed_show_heartbeats: &'static str,
     /// Activity verbs, followed by a kind and an object: "created Pod default/web".
     pub verb_create: &'static str,
     pub verb_update: &'static str,
@@ -121,6 +122,7 @@ pub static EN: Strings = Strings {
     feed_heading: "Control-plane activity",
     feed_filter_label: "Show the activity of",
     feed_all_components: "All components",
+    feed_show_heartbeats: "Show node heartbeats",
     verb_create: "created",
     verb_update: "updated",
     verb_patch: "patched",
@@ -162,6 +164,7 @@ pub static ES: Strings = Strings {
     feed_heading: "Actividad del plano de control",
     feed_filter_label: "Mostrar la actividad de",
     feed_all_components: "Todos los componentes",
+    feed_show_heartbeats: "Mostrar latidos de los nodos",
     verb_create: "creó",
     verb_update: "actualizó",
     verb_patch: "modificó",

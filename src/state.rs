@@ -23,7 +23,7 @@ pub struct Entry {
 }
 
 /// How many lines of control-plane activity the page keeps.
-pub const FEED_LIMIT: usize = 300;
+pub const FEED_LIMIT: usize = 600;
 
 /// What the page owns besides the UI choices.
 #[derive(Debug, Default)]
