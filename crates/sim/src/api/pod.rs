@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::meta::{Condition, ObjectMeta, Quantity};
+use super::meta::{Condition, IntOrString, ObjectMeta, Quantity};
 use super::{KindInfo, Resource, resource_boilerplate};
 use crate::apiserver::status::FieldError;
 use crate::apiserver::validation::{NameRule, is_dns1123_label};
@@ -220,17 +220,18 @@ pub struct VolumeMount {
     pub mount_propagation: Option<String>,
 }
 
+/// `core/v1.Probe` (its handler is one of `exec`, `httpGet`, `tcpSocket`, `grpc`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Probe {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exec: Option<Value>,
+    pub exec: Option<ExecAction>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_get: Option<Value>,
+    pub http_get: Option<HttpGetAction>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tcp_socket: Option<Value>,
+    pub tcp_socket: Option<TcpSocketAction>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grpc: Option<Value>,
+    pub grpc: Option<GrpcAction>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_delay_seconds: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -243,6 +244,72 @@ pub struct Probe {
     pub failure_threshold: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub termination_grace_period_seconds: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecAction {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub command: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HttpGetAction {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    pub port: IntOrString,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub http_headers: Vec<Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TcpSocketAction {
+    pub port: IntOrString,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GrpcAction {
+    #[serde(default)]
+    pub port: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+}
+
+impl Probe {
+    /// `SetDefaults_Probe`, `SetDefaults_HTTPGetAction` and the `grpc.service` default.
+    pub fn set_defaults(&mut self) {
+        // Go's zero value counts as unset.
+        for (v, default) in [
+            (&mut self.timeout_seconds, 1),
+            (&mut self.period_seconds, 10),
+            (&mut self.success_threshold, 1),
+            (&mut self.failure_threshold, 3),
+        ] {
+            if v.is_none_or(|n| n == 0) {
+                *v = Some(default);
+            }
+        }
+        if let Some(h) = &mut self.http_get {
+            if h.path.as_deref().is_none_or(str::is_empty) {
+                h.path = Some("/".into());
+            }
+            if h.scheme.as_deref().is_none_or(str::is_empty) {
+                h.scheme = Some("HTTP".into());
+            }
+        }
+        if let Some(g) = &mut self.grpc {
+            g.service.get_or_insert_with(String::new);
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -491,6 +558,16 @@ impl Container {
             if p.protocol.is_none() {
                 p.protocol = Some("TCP".into());
             }
+        }
+        for probe in [
+            &mut self.liveness_probe,
+            &mut self.readiness_probe,
+            &mut self.startup_probe,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            probe.set_defaults();
         }
         // SetDefaults_ResourceList: requests default to limits.
         let resources = self.resources.get_or_insert_with(Default::default);
