@@ -73,7 +73,13 @@ fn watch(c: &mut Cluster, name: &str, seconds: u64) -> Vec<(u64, String)> {
 #[test]
 fn a_crashing_container_is_restarted_after_back_offs_of_10_20_and_40_seconds() {
     let mut c = Cluster::default();
-    run(&mut c, "crash", "busybox:1.36", &["sh", "-c", "exit 1"], "Always");
+    run(
+        &mut c,
+        "crash",
+        "busybox:1.36",
+        &["sh", "-c", "exit 1"],
+        "Always",
+    );
     let mut restarts_at = Vec::new();
     let mut last = 0;
     for s in 1..=120 {
@@ -106,16 +112,22 @@ fn a_crashing_container_is_restarted_after_back_offs_of_10_20_and_40_seconds() {
     assert_eq!(last_state.reason.as_deref(), Some("Error"));
     assert_eq!(status(&c, "crash"), "CrashLoopBackOff");
     assert_eq!(p.phase(), "Running");
-    assert!(
-        messages(&c, "crash", "BackOff")
-            .contains(&format!("Back-off restarting failed container app in pod crash_default({})", p.metadata.uid))
-    );
+    assert!(messages(&c, "crash", "BackOff").contains(&format!(
+        "Back-off restarting failed container app in pod crash_default({})",
+        p.metadata.uid
+    )));
 }
 
 #[test]
 fn restart_policy_never_leaves_a_failed_command_in_error_and_the_pod_failed() {
     let mut c = Cluster::default();
-    run(&mut c, "once", "busybox:1.36", &["sh", "-c", "exit 3"], "Never");
+    run(
+        &mut c,
+        "once",
+        "busybox:1.36",
+        &["sh", "-c", "exit 3"],
+        "Never",
+    );
     c.advance(Duration::seconds(30));
     assert_eq!(row(&c, "once"), ("0/1".into(), "Error".into(), 0));
     let p = pod(&c, "once");
@@ -152,7 +164,11 @@ fn a_job_like_command_runs_then_completes() {
     run(&mut c, "job", "busybox:1.36", &["sleep", "5"], "Never");
     let seen = watch(&mut c, "job", 20);
     let states: Vec<&str> = seen.iter().map(|s| s.1.as_str()).collect();
-    assert_eq!(states, ["ContainerCreating", "Running", "Completed"], "{seen:?}");
+    assert_eq!(
+        states,
+        ["ContainerCreating", "Running", "Completed"],
+        "{seen:?}"
+    );
     let p = pod(&c, "job");
     assert_eq!(p.phase(), "Succeeded");
     assert_eq!(
@@ -186,8 +202,16 @@ fn init_containers_run_in_order_before_the_app_containers() {
     );
     let p = pod(&c, "web");
     let st = p.status.as_ref().unwrap();
-    let first = st.init_container_statuses[0].state.terminated.clone().unwrap();
-    let second = st.init_container_statuses[1].state.terminated.clone().unwrap();
+    let first = st.init_container_statuses[0]
+        .state
+        .terminated
+        .clone()
+        .unwrap();
+    let second = st.init_container_statuses[1]
+        .state
+        .terminated
+        .clone()
+        .unwrap();
     assert!(first.finished_at <= second.started_at);
     assert_eq!(row(&c, "web").0, "1/1");
 }
@@ -385,7 +409,8 @@ fn an_unknown_image_gives_err_image_pull_then_image_pull_back_off() {
     assert!(failed.contains(&"Error: ErrImagePull".to_string()));
     assert!(failed.contains(&"Error: ImagePullBackOff".to_string()));
     assert!(
-        messages(&c, "typo", "BackOff").contains(&"Back-off pulling image \"nginx:1.161\"".to_string())
+        messages(&c, "typo", "BackOff")
+            .contains(&"Back-off pulling image \"nginx:1.161\"".to_string())
     );
 }
 
@@ -398,7 +423,13 @@ fn a_deleted_server_stops_within_a_second_and_a_sleep_is_killed_when_its_grace_p
     let cursor = c.api().resource_version();
     for name in ["web", "nap"] {
         c.api_mut()
-            .delete(&kubectl(), Kind::Pod, "default", name, &DeleteOptions::default())
+            .delete(
+                &kubectl(),
+                Kind::Pod,
+                "default",
+                name,
+                &DeleteOptions::default(),
+            )
             .unwrap();
     }
     c.advance(Duration::seconds(2));

@@ -252,7 +252,9 @@ impl ImageBehavior for DefaultImages {
                 };
             }
         }
-        let first = argv.first().map(|s| s.rsplit('/').next().unwrap_or("").to_string());
+        let first = argv
+            .first()
+            .map(|s| s.rsplit('/').next().unwrap_or("").to_string());
         match first.as_deref() {
             Some("nginx" | "httpd" | "redis-server" | "postgres" | "httpd-foreground")
                 if server_ports.is_some() =>
@@ -549,7 +551,10 @@ mod tests {
     #[test]
     fn images_behave_as_their_commands_say() {
         let d = DefaultImages;
-        assert_eq!(d.workload(&c("nginx", &[])).listens, Listen::Ports(vec![80]));
+        assert_eq!(
+            d.workload(&c("nginx", &[])).listens,
+            Listen::Ports(vec![80])
+        );
         assert_eq!(
             d.workload(&c("busybox", &["sh", "-c", "exit 3"])).exits,
             Some((Duration::ZERO, 3))
@@ -558,7 +563,10 @@ mod tests {
             d.workload(&c("busybox", &["sleep", "5"])).exits,
             Some((Duration::seconds(5), 0))
         );
-        assert_eq!(d.workload(&c("busybox", &["sleep", "infinity"])).exits, None);
+        assert_eq!(
+            d.workload(&c("busybox", &["sleep", "infinity"])).exits,
+            None
+        );
         assert_eq!(
             d.workload(&c("busybox", &["false"])).exits,
             Some((Duration::ZERO, 1))
@@ -566,7 +574,11 @@ mod tests {
         assert!(d.workload(&c("busybox", &["nope"])).start_error.is_some());
         let w = d.workload(&c(
             "busybox",
-            &["sh", "-c", "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600"],
+            &[
+                "sh",
+                "-c",
+                "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600",
+            ],
         ));
         assert!(file_exists(&w, Duration::seconds(10), "/tmp/healthy"));
         assert!(!file_exists(&w, Duration::seconds(31), "/tmp/healthy"));

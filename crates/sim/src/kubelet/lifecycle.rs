@@ -202,7 +202,9 @@ impl PodWorker {
     fn active(&self) -> Vec<usize> {
         match self.current_init() {
             Some(i) => vec![i],
-            None => (0..self.ctrs.len()).filter(|i| !self.ctrs[*i].init).collect(),
+            None => (0..self.ctrs.len())
+                .filter(|i| !self.ctrs[*i].init)
+                .collect(),
         }
     }
 
@@ -452,7 +454,8 @@ impl Kubelets {
                 .is_none_or(|w| pod.as_ref().is_none_or(|p| p.metadata.uid != w.uid));
             if stale {
                 if let Some(t) = agent.pods.get(key).and_then(|w| w.wake) {
-                    self.timers.remove(&(t, node.clone(), key.clone(), Task::Wake));
+                    self.timers
+                        .remove(&(t, node.clone(), key.clone(), Task::Wake));
                 }
                 agent.forget(key);
                 self.placement.remove(key);
@@ -474,13 +477,13 @@ impl Kubelets {
             .get(&node_name)
             .is_some_and(|a| a.pods.contains_key(key));
         if pod.metadata.deletion_timestamp.is_some() {
-            self.begin_stop(api, &node_name, key, &pod, stored);
+            self.begin_stop(api, &node_name, key, pod, stored);
             return;
         }
         if exists || pod.is_terminal() {
             return;
         }
-        let mut worker = self.new_worker(&pod);
+        let mut worker = self.new_worker(pod);
         if pod.phase() == "Running" {
             // Already running (e.g. started before this kubelet watched): adopt it.
             let status = pod.status.clone().unwrap_or_default();
@@ -543,7 +546,7 @@ impl Kubelets {
         // ContainerCreating (or PodInitializing), while images are pulled.
         let (host_ip, _) = node_info(api, &node_name);
         let mut updated = pod.clone();
-        updated.status = Some(build_status(&worker, &pod, &host_ip, now, true));
+        updated.status = Some(build_status(&worker, pod, &host_ip, now, true));
         let _ = api.update_arc_with(
             &Actor::kubelet(&node_name),
             Object::Pod(updated),
@@ -562,7 +565,14 @@ impl Kubelets {
     }
 
     /// The pod is being deleted: SIGTERM to every running container.
-    fn begin_stop(&mut self, api: &mut ApiServer, node: &str, key: &Key, pod: &Pod, obj: &Arc<Object>) {
+    fn begin_stop(
+        &mut self,
+        api: &mut ApiServer,
+        node: &str,
+        key: &Key,
+        pod: &Pod,
+        obj: &Arc<Object>,
+    ) {
         let now = api.now();
         let grace = pod
             .metadata
@@ -649,11 +659,7 @@ impl Kubelets {
         let Some(pod) = <Pod as Resource>::from_object(&obj) else {
             return;
         };
-        let Some(mut worker) = self
-            .agents
-            .get_mut(node)
-            .and_then(|a| a.pods.remove(key))
-        else {
+        let Some(mut worker) = self.agents.get_mut(node).and_then(|a| a.pods.remove(key)) else {
             return;
         };
         if worker.uid != pod.metadata.uid {
@@ -738,7 +744,9 @@ struct Cx<'a> {
 
 impl Cx<'_> {
     fn event(&mut self, field: &str, type_: &str, reason: &str, message: &str) {
-        events::record(self.api, self.actor, self.obj, field, type_, reason, message);
+        events::record(
+            self.api, self.actor, self.obj, field, type_, reason, message,
+        );
     }
 }
 
@@ -814,16 +822,20 @@ fn step(cx: &mut Cx, w: &mut PodWorker, i: usize, now: Time) {
                 return;
             }
             if policy == "Never" {
-                let msg = format!(
-                    "Container image \"{image}\" is not present with pull policy of Never"
-                );
+                let msg =
+                    format!("Container image \"{image}\" is not present with pull policy of Never");
                 c.state = CState::Waiting {
                     reason: "ErrImageNeverPull".into(),
                     message: Some(msg.clone()),
                 };
                 w.dirty = true;
                 cx.event(&field, events::WARNING, "ErrImageNeverPull", &msg);
-                cx.event(&field, events::WARNING, "Failed", "Error: ErrImageNeverPull");
+                cx.event(
+                    &field,
+                    events::WARNING,
+                    "Failed",
+                    "Error: ErrImageNeverPull",
+                );
                 ensure_sandbox(cx, w, now);
                 return;
             }
@@ -851,10 +863,7 @@ fn step(cx: &mut Cx, w: &mut PodWorker, i: usize, now: Time) {
                         }
                     };
                     cx.agent.images.entry(full).or_insert(done);
-                    c.next = Some((
-                        done.plus(delay),
-                        Step::Start(Some((pull, done.since(now)))),
-                    ));
+                    c.next = Some((done.plus(delay), Step::Start(Some((pull, done.since(now))))));
                 }
             }
         }
@@ -899,7 +908,10 @@ fn step(cx: &mut Cx, w: &mut PodWorker, i: usize, now: Time) {
             ensure_sandbox(cx, w, now);
             let c = &mut w.ctrs[i];
             if let Some((pull, waited)) = pulled {
-                let size = cx.behavior.pull(&image).unwrap_or_else(|_| image_size_bytes(&image));
+                let size = cx
+                    .behavior
+                    .pull(&image)
+                    .unwrap_or_else(|_| image_size_bytes(&image));
                 cx.event(
                     &field,
                     events::NORMAL,
@@ -1156,7 +1168,12 @@ fn run_probe(cx: &mut Cx, w: &mut PodWorker, i: usize, j: usize, now: Time) {
 
 // ----- status -----------------------------------------------------------------------------------
 
-fn condition(type_: &str, status: bool, reason: Option<&str>, message: Option<String>) -> Condition {
+fn condition(
+    type_: &str,
+    status: bool,
+    reason: Option<&str>,
+    message: Option<String>,
+) -> Condition {
     Condition {
         type_: type_.into(),
         status: if status { "True" } else { "False" }.into(),
@@ -1341,7 +1358,7 @@ fn build_status(w: &PodWorker, pod: &Pod, host_ip: &str, now: Time, creating: bo
             )),
         )
     };
-    let sandbox_ready = w.sandbox.is_some() && !(terminal && !w.ctrs.iter().any(Ctr::running));
+    let sandbox_ready = w.sandbox.is_some() && (!terminal || w.ctrs.iter().any(Ctr::running));
     let mut conditions = vec![
         condition("PodReadyToStartContainers", sandbox_ready, None, None),
         initialized,
@@ -1383,7 +1400,10 @@ fn build_status(w: &PodWorker, pod: &Pod, host_ip: &str, now: Time, creating: bo
             .map(container_status)
             .collect(),
         container_statuses: app.iter().map(|c| container_status(c)).collect(),
-        qos_class: old.qos_class.clone().or_else(|| Some(pod.qos_class().into())),
+        qos_class: old
+            .qos_class
+            .clone()
+            .or_else(|| Some(pod.qos_class().into())),
         ..Default::default()
     }
 }

@@ -225,4 +225,3 @@ pub fn go_duration(d: Duration) -> String {
         format!("{s}s")
     }
 }
-

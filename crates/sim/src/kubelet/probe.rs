@@ -80,7 +80,11 @@ pub fn run(
     }
     if let Some(h) = &probe.http_get {
         let port = resolve_port(container, &h.port)?;
-        let host = h.host.as_deref().filter(|h| !h.is_empty()).unwrap_or(pod_ip);
+        let host = h
+            .host
+            .as_deref()
+            .filter(|h| !h.is_empty())
+            .unwrap_or(pod_ip);
         let scheme = h.scheme.as_deref().unwrap_or("HTTP").to_ascii_lowercase();
         let path = h.path.as_deref().unwrap_or("/");
         if !listens(workload, port) {
@@ -97,7 +101,11 @@ pub fn run(
     }
     if let Some(t) = &probe.tcp_socket {
         let port = resolve_port(container, &t.port)?;
-        let host = t.host.as_deref().filter(|h| !h.is_empty()).unwrap_or(pod_ip);
+        let host = t
+            .host
+            .as_deref()
+            .filter(|h| !h.is_empty())
+            .unwrap_or(pod_ip);
         return if listens(workload, port) {
             Ok(())
         } else {
