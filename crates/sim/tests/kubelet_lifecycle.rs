@@ -457,3 +457,54 @@ fn a_deleted_server_stops_within_a_second_and_a_sleep_is_killed_when_its_grace_p
     assert_eq!(last_codes.get("web"), Some(&0));
     assert_eq!(last_codes.get("nap"), Some(&137));
 }
+
+#[test]
+fn the_back_off_resets_once_a_container_ran_for_ten_minutes() {
+    let mut c = Cluster::default();
+    run(
+        &mut c,
+        "long",
+        "busybox:1.36",
+        &["sh", "-c", "sleep 660; exit 1"],
+        "Always",
+    );
+    run(
+        &mut c,
+        "short",
+        "busybox:1.36",
+        &["sh", "-c", "sleep 5; exit 1"],
+        "Always",
+    );
+    let mut long_states = std::collections::BTreeSet::new();
+    let mut short_states = std::collections::BTreeSet::new();
+    for _ in 0..1400 {
+        c.advance(Duration::seconds(1));
+        long_states.insert(status(&c, "long"));
+        short_states.insert(status(&c, "short"));
+    }
+    assert_eq!(row(&c, "long").2, 2);
+    assert!(!long_states.contains("CrashLoopBackOff"), "{long_states:?}");
+    assert!(short_states.contains("CrashLoopBackOff"));
+}
+
+#[test]
+fn probes_are_validated_as_the_api_server_does() {
+    let mut c = Cluster::default();
+    let mut p = Pod::new("default", "bad", "nginx");
+    p.spec.containers[0].liveness_probe = Some(Probe {
+        success_threshold: Some(2),
+        ..Default::default()
+    });
+    p.spec.containers[0].readiness_probe = Some(Probe {
+        tcp_socket: Some(TcpSocketAction {
+            port: IntOrString::Int(70000),
+            host: None,
+        }),
+        ..Default::default()
+    });
+    let err = c.api_mut().create(&kubectl(), p).unwrap_err();
+    assert_eq!(
+        err.message,
+        "Pod \"bad\" is invalid: [spec.containers[0].livenessProbe: Required value: must specify a handler type, spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1, spec.containers[0].readinessProbe.tcpSocket.port: Invalid value: 70000: must be between 1 and 65535, inclusive]"
+    );
+}

@@ -577,6 +577,151 @@ impl Container {
     }
 }
 
+/// `validateProbe` and `validateHandler` for a container's probes, and the probe rules of
+/// `validateContainerCommon` / `validateInitContainers`.
+fn validate_probes(c: &Container, p: &str, init: bool) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let restartable = c.restart_policy.as_deref() == Some("Always");
+    for (key, probe) in [
+        ("livenessProbe", &c.liveness_probe),
+        ("readinessProbe", &c.readiness_probe),
+        ("startupProbe", &c.startup_probe),
+    ] {
+        let Some(probe) = probe else { continue };
+        let pp = format!("{p}.{key}");
+        if init && !restartable {
+            errs.push(FieldError::forbidden(
+                pp,
+                "may not be set for init containers without restartPolicy=Always",
+            ));
+            continue;
+        }
+        let mut handlers = 0;
+        for (name, present) in [
+            ("exec", probe.exec.is_some()),
+            ("httpGet", probe.http_get.is_some()),
+            ("tcpSocket", probe.tcp_socket.is_some()),
+            ("grpc", probe.grpc.is_some()),
+        ] {
+            if !present {
+                continue;
+            }
+            if handlers > 0 {
+                errs.push(FieldError::forbidden(
+                    format!("{pp}.{name}"),
+                    "may not specify more than 1 handler type",
+                ));
+                continue;
+            }
+            handlers += 1;
+            match name {
+                "exec" if probe.exec.as_ref().is_some_and(|e| e.command.is_empty()) => {
+                    errs.push(FieldError::required(format!("{pp}.exec.command"), ""));
+                }
+                "httpGet" => {
+                    if let Some(h) = &probe.http_get {
+                        errs.extend(validate_port(&h.port, &format!("{pp}.httpGet.port")));
+                        if let Some(scheme) = &h.scheme
+                            && !["HTTP", "HTTPS"].contains(&scheme.as_str())
+                        {
+                            errs.push(FieldError::not_supported(
+                                format!("{pp}.httpGet.scheme"),
+                                scheme.as_str(),
+                                &["HTTP", "HTTPS"],
+                            ));
+                        }
+                    }
+                }
+                "tcpSocket" => {
+                    if let Some(t) = &probe.tcp_socket {
+                        errs.extend(validate_port(&t.port, &format!("{pp}.tcpSocket.port")));
+                    }
+                }
+                "grpc" => {
+                    if let Some(g) = &probe.grpc {
+                        errs.extend(validate_port(
+                            &IntOrString::Int(g.port),
+                            &format!("{pp}.grpc.port"),
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if handlers == 0 {
+            errs.push(FieldError::required(
+                pp.clone(),
+                "must specify a handler type",
+            ));
+        }
+        for (name, v) in [
+            ("initialDelaySeconds", probe.initial_delay_seconds),
+            ("timeoutSeconds", probe.timeout_seconds),
+            ("periodSeconds", probe.period_seconds),
+            ("successThreshold", probe.success_threshold),
+            ("failureThreshold", probe.failure_threshold),
+        ] {
+            if let Some(v) = v.filter(|v| *v < 0) {
+                errs.push(FieldError::invalid(
+                    format!("{pp}.{name}"),
+                    v,
+                    "must be greater than or equal to 0",
+                ));
+            }
+        }
+        if let Some(g) = probe.termination_grace_period_seconds.filter(|g| *g <= 0) {
+            errs.push(FieldError::invalid(
+                format!("{pp}.terminationGracePeriodSeconds"),
+                g,
+                "must be greater than 0",
+            ));
+        }
+        if key != "readinessProbe"
+            && let Some(n) = probe.success_threshold.filter(|n| *n != 1)
+        {
+            errs.push(FieldError::invalid(
+                format!("{pp}.successThreshold"),
+                n,
+                "must be 1",
+            ));
+        }
+    }
+    errs
+}
+
+/// `validatePortNumOrName`.
+fn validate_port(port: &IntOrString, path: &str) -> Vec<FieldError> {
+    match port {
+        IntOrString::Int(n) if !(1..=65535).contains(n) => vec![FieldError::invalid(
+            path,
+            *n,
+            "must be between 1 and 65535, inclusive",
+        )],
+        IntOrString::String(name) => {
+            let ok = !name.is_empty()
+                && name.len() <= 15
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && name.chars().any(|c| c.is_ascii_lowercase())
+                && !name.starts_with('-')
+                && !name.ends_with('-')
+                && !name.contains("--");
+            if ok {
+                Vec::new()
+            } else {
+                // Simplification: one message for every way a port name can be malformed.
+                vec![FieldError::invalid(
+                    path,
+                    name.as_str(),
+                    "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)",
+                )]
+            }
+        }
+        IntOrString::Int(_) => Vec::new(),
+    }
+}
+
 /// The tolerations `DefaultTolerationSeconds` admission adds to every pod.
 pub fn default_toleration(key: &str) -> Toleration {
     Toleration {
@@ -714,6 +859,7 @@ impl PodSpec {
                     }
                 }
             }
+            errs.extend(validate_probes(c, &p, field == "initContainers"));
         }
         if let Some(rp) = &self.restart_policy {
             if template && rp != "Always" {

@@ -59,12 +59,13 @@ fn expired(b: &Backoff, now: Time) -> bool {
     now.since(b.updated).as_millis() > BACKOFF_MAX.as_millis() * 2
 }
 
-/// `Backoff.IsInBackOffSince(key, since)`.
+/// `Backoff.IsInBackOffSince(key, since)`: the back-off window counts from `since` (the
+/// container's exit); an entry not stepped for 10 min before `since` has expired.
 fn in_backoff_since(b: Option<&Backoff>, since: Time, now: Time) -> bool {
-    b.is_some_and(|b| !expired(b, now) && now.since(since) < b.delay)
+    b.is_some_and(|b| !expired(b, since) && now.since(since) < b.delay)
 }
 
-/// `Backoff.Next(key, now)`.
+/// `Backoff.Next(key, now)`: 10 s, doubling up to 5 min, back to 10 s once expired.
 fn next_backoff(b: &mut Option<Backoff>, now: Time) -> Duration {
     let delay = match b {
         Some(prev) if !expired(prev, now) => {
@@ -1066,7 +1067,8 @@ fn after_exit(cx: &mut Cx, w: &mut PodWorker, i: usize, now: Time) {
         );
         return;
     }
-    next_backoff(&mut c.backoff, now);
+    // The kubelet steps the back-off with the exit time (`doBackOff`).
+    next_backoff(&mut c.backoff, term.finished);
     c.next = Some((now, Step::Pull));
 }
 
