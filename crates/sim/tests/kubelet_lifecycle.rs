@@ -508,3 +508,23 @@ fn probes_are_validated_as_the_api_server_does() {
         "Pod \"bad\" is invalid: [spec.containers[0].livenessProbe: Required value: must specify a handler type, spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1, spec.containers[0].readinessProbe.tcpSocket.port: Invalid value: 70000: must be between 1 and 65535, inclusive]"
     );
 }
+
+#[test]
+fn a_sidecar_init_container_keeps_running_while_the_app_starts() {
+    let mut c = Cluster::default();
+    let mut p = Pod::new("default", "web", "nginx:1.27");
+    let mut sidecar = container("proxy", "busybox:1.36", &["sleep", "infinity"]);
+    sidecar.restart_policy = Some("Always".into());
+    p.spec.init_containers = vec![sidecar];
+    create(&mut c, p);
+    c.advance(Duration::seconds(20));
+    assert_eq!(status(&c, "web"), "Running");
+    let st = pod(&c, "web").status.unwrap();
+    assert!(st.init_container_statuses[0].state.running.is_some());
+    assert!(st.container_statuses[0].state.running.is_some());
+    assert_eq!(
+        pod(&c, "web").condition("Initialized").unwrap().status,
+        "True"
+    );
+    assert_eq!(pod(&c, "web").phase(), "Running");
+}

@@ -161,6 +161,14 @@ impl Ctr {
         }
     }
 
+    /// A restartable init container (`restartPolicy: Always`).
+    ///
+    /// Simplification: sidecars start in order and restart, but are not stopped once the app
+    /// containers finish, and kubectl's READY column does not count them.
+    fn sidecar(&self) -> bool {
+        self.init && self.spec.restart_policy.as_deref() == Some("Always")
+    }
+
     fn running(&self) -> bool {
         matches!(self.state, CState::Running { .. })
     }
@@ -194,9 +202,12 @@ impl PodWorker {
         format!("{}_{}({})", self.name, self.namespace, self.uid)
     }
 
-    /// Index of the init container that runs now, or `None` when initialization is done.
+    /// Index of the init container that runs now, or `None` when initialization is done. A
+    /// sidecar (an init container with `restartPolicy: Always`) is done once it has started.
     fn current_init(&self) -> Option<usize> {
-        self.ctrs.iter().position(|c| c.init && !c.succeeded())
+        self.ctrs
+            .iter()
+            .position(|c| c.init && !c.succeeded() && !(c.sidecar() && c.running() && c.started))
     }
 
     /// Containers whose turn it is to be started.
@@ -697,6 +708,9 @@ impl Kubelets {
                 1 => step(&mut cx, &mut worker, i, t),
                 j => run_probe(&mut cx, &mut worker, i, j - 2, t),
             }
+            if !worker.stopping {
+                advance_turn(&mut worker, t);
+            }
         }
         let all_stopped = worker.stopping && !worker.ctrs.iter().any(Ctr::running);
         if worker.dirty {
@@ -981,6 +995,20 @@ fn step(cx: &mut Cx, w: &mut PodWorker, i: usize, now: Time) {
     }
 }
 
+/// Containers whose turn came (the next init container once the previous one succeeded or its
+/// sidecar started; the app containers once all init containers are done) start at the pod
+/// worker's next sync.
+fn advance_turn(w: &mut PodWorker, now: Time) {
+    for j in w.active() {
+        let c = &mut w.ctrs[j];
+        let fresh = matches!(&c.state, CState::Waiting { reason, .. }
+            if reason == "PodInitializing" || reason == "ContainerCreating");
+        if fresh && c.next.is_none() && c.id.is_none() {
+            c.next = Some((now.plus(SYNC_DELAY), Step::Pull));
+        }
+    }
+}
+
 /// A running container's process ends.
 fn exit(cx: &mut Cx, w: &mut PodWorker, i: usize, now: Time) {
     let _ = cx;
@@ -1027,6 +1055,7 @@ fn after_exit(cx: &mut Cx, w: &mut PodWorker, i: usize, now: Time) {
         _ => return,
     };
     let restart = match (c.init, policy.as_str()) {
+        (true, _) if c.sidecar() => true,
         (true, "Never") => false,
         (true, _) => term.code != 0,
         (false, "Always") => true,
@@ -1034,15 +1063,6 @@ fn after_exit(cx: &mut Cx, w: &mut PodWorker, i: usize, now: Time) {
         _ => false,
     };
     if !restart {
-        if c.init && term.code == 0 {
-            // The next init container (or the app containers) get their turn.
-            for j in w.active() {
-                let next = &mut w.ctrs[j];
-                if next.next.is_none() && next.id.is_none() {
-                    next.next = Some((now, Step::Pull));
-                }
-            }
-        }
         return;
     }
     let name = c.spec.name.clone();
@@ -1191,6 +1211,7 @@ fn phase(w: &PodWorker) -> &'static str {
     let mut pending_init = 0;
     for c in w.ctrs.iter().filter(|c| c.init) {
         match &c.state {
+            CState::Running { .. } if c.sidecar() && c.started => {}
             CState::Running { .. } => pending_init += 1,
             CState::Terminated(t) if t.code != 0 => failed_init += 1,
             CState::Terminated(_) => {}
@@ -1315,7 +1336,7 @@ fn build_status(w: &PodWorker, pod: &Pod, host_ip: &str, now: Time, creating: bo
     let incomplete: Vec<&str> = w
         .ctrs
         .iter()
-        .filter(|c| c.init && !c.succeeded())
+        .filter(|c| c.init && !c.succeeded() && !(c.sidecar() && c.running() && c.started))
         .map(|c| c.spec.name.as_str())
         .collect();
     let terminal = matches!(phase, "Succeeded" | "Failed");
