@@ -132,9 +132,38 @@ struct ProbeRt {
     done: bool,
 }
 
+/// A container's spec, read from the latest stored version of the pod (shared with the
+/// api-server's store: no copy per container).
+///
+/// Simplification: a changed image (`kubectl set image` on a bare pod) is not rolled out by
+/// restarting the container, as upstream's kubelet does.
+#[derive(Clone, Debug)]
+struct SpecRef {
+    pod: Arc<Object>,
+    init: bool,
+    idx: usize,
+}
+
+impl std::ops::Deref for SpecRef {
+    type Target = Container;
+
+    fn deref(&self) -> &Container {
+        static MISSING: std::sync::OnceLock<Container> = std::sync::OnceLock::new();
+        <Pod as Resource>::from_object(&self.pod)
+            .and_then(|p| {
+                if self.init {
+                    p.spec.init_containers.get(self.idx)
+                } else {
+                    p.spec.containers.get(self.idx)
+                }
+            })
+            .unwrap_or_else(|| MISSING.get_or_init(Container::default))
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Ctr {
-    spec: Container,
+    spec: SpecRef,
     init: bool,
     workload: Workload,
     state: CState,
@@ -198,6 +227,18 @@ struct PodWorker {
 }
 
 impl PodWorker {
+    /// Points the container specs at the latest stored version of the pod (same uid).
+    fn refresh(&mut self, obj: &Arc<Object>) {
+        if obj.metadata().uid != self.uid {
+            return;
+        }
+        for c in &mut self.ctrs {
+            if !Arc::ptr_eq(&c.spec.pod, obj) {
+                c.spec.pod = Arc::clone(obj);
+            }
+        }
+    }
+
     fn pod_ref(&self) -> String {
         format!("{}_{}({})", self.name, self.namespace, self.uid)
     }
@@ -401,7 +442,7 @@ impl Kubelets {
         );
     }
 
-    fn new_worker(&self, pod: &Pod) -> PodWorker {
+    fn new_worker(&self, pod: &Pod, obj: &Arc<Object>) -> PodWorker {
         let has_init = !pod.spec.init_containers.is_empty();
         let waiting = if has_init {
             "PodInitializing"
@@ -412,10 +453,21 @@ impl Kubelets {
             .spec
             .init_containers
             .iter()
-            .map(|c| (true, c))
-            .chain(pod.spec.containers.iter().map(|c| (false, c)))
-            .map(|(init, c)| Ctr {
-                spec: c.clone(),
+            .enumerate()
+            .map(|(i, c)| (true, i, c))
+            .chain(
+                pod.spec
+                    .containers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (false, i, c)),
+            )
+            .map(|(init, idx, c)| Ctr {
+                spec: SpecRef {
+                    pod: Arc::clone(obj),
+                    init,
+                    idx,
+                },
                 init,
                 workload: self.behavior.0.workload(c),
                 state: CState::Waiting {
@@ -492,10 +544,21 @@ impl Kubelets {
             self.begin_stop(api, &node_name, key, pod, stored);
             return;
         }
-        if exists || pod.is_terminal() {
+        if exists {
+            // Follow the stored object, so the worker never keeps an old version alive.
+            if let Some(w) = self
+                .agents
+                .get_mut(&node_name)
+                .and_then(|a| a.pods.get_mut(key))
+            {
+                w.refresh(stored);
+            }
             return;
         }
-        let mut worker = self.new_worker(pod);
+        if pod.is_terminal() {
+            return;
+        }
+        let mut worker = self.new_worker(pod, stored);
         if pod.phase() == "Running" {
             // Already running (e.g. started before this kubelet watched): adopt it.
             let status = pod.status.clone().unwrap_or_default();
@@ -674,6 +737,7 @@ impl Kubelets {
         let Some(mut worker) = self.agents.get_mut(node).and_then(|a| a.pods.remove(key)) else {
             return;
         };
+        worker.refresh(&obj);
         if worker.uid != pod.metadata.uid {
             self.agents
                 .entry(node.to_string())
@@ -1325,7 +1389,7 @@ fn container_status(c: &Ctr) -> ContainerStatus {
 /// The pod status the worker reports (`generateAPIPodStatus`), keeping each condition's
 /// `lastTransitionTime` while its status does not change.
 fn build_status(w: &PodWorker, pod: &Pod, host_ip: &str, now: Time, creating: bool) -> PodStatus {
-    let old = pod.status.clone().unwrap_or_default();
+    let old = pod.status.as_ref();
     let phase = if creating { "Pending" } else { phase(w) };
     let app: Vec<&Ctr> = w.ctrs.iter().filter(|c| !c.init).collect();
     let unready: Vec<&str> = app
@@ -1397,7 +1461,7 @@ fn build_status(w: &PodWorker, pod: &Pod, host_ip: &str, now: Time, creating: bo
         if c.type_ == "PodScheduled" {
             continue;
         }
-        let prev = old.conditions.iter().find(|o| o.type_ == c.type_);
+        let prev = old.and_then(|o| o.conditions.iter().find(|o| o.type_ == c.type_));
         c.last_transition_time = Some(
             prev.filter(|o| o.status == c.status)
                 .and_then(|o| o.last_transition_time.clone())
@@ -1415,7 +1479,7 @@ fn build_status(w: &PodWorker, pod: &Pod, host_ip: &str, now: Time, creating: bo
         host_ips: vec![IpEntry { ip: host_ip.into() }],
         pod_ip: pod_ip.clone(),
         pod_ips: pod_ip.into_iter().map(|ip| IpEntry { ip }).collect(),
-        start_time: Some(old.start_time.clone().unwrap_or(at)),
+        start_time: Some(old.and_then(|o| o.start_time.clone()).unwrap_or(at)),
         init_container_statuses: w
             .ctrs
             .iter()
@@ -1424,8 +1488,7 @@ fn build_status(w: &PodWorker, pod: &Pod, host_ip: &str, now: Time, creating: bo
             .collect(),
         container_statuses: app.iter().map(|c| container_status(c)).collect(),
         qos_class: old
-            .qos_class
-            .clone()
+            .and_then(|o| o.qos_class.clone())
             .or_else(|| Some(pod.qos_class().into())),
         ..Default::default()
     }
