@@ -29,7 +29,7 @@ pub struct Workload {
 pub enum Listen {
     /// No port (a batch command).
     Nothing,
-    /// These ports, answering HTTP `GET path` with the given page table (`/` → 200 …).
+    /// These ports (HTTP answers come from [`ImageBehavior::http_status`]).
     Ports(Vec<i32>),
     /// Every port a probe asks about (an image Timonel knows nothing specific about).
     Any,
@@ -264,7 +264,7 @@ impl ImageBehavior for DefaultImages {
             Some("sh" | "bash" | "ash") => {
                 if argv.get(1).map(String::as_str) == Some("-c") {
                     let script = argv.get(2).cloned().unwrap_or_default();
-                    return run_script(&script, true);
+                    return run_script(&script);
                 }
                 return exits_after(Duration::ZERO, 0);
             }
@@ -365,7 +365,7 @@ fn sleep_duration(arg: &str) -> Option<Duration> {
 ///
 /// Simplification: no variables, pipes or control flow; any `while`/`for` loop or
 /// `tail -f` runs forever; an unknown command fails with 127 (`sh: x: not found`).
-fn run_script(script: &str, _shell: bool) -> Workload {
+fn run_script(script: &str) -> Workload {
     let mut lines: Vec<Vec<String>> = Vec::new();
     if script.contains("while ") || script.contains("for ") || script.contains("until ") {
         let mut w = exits_after(Duration::ZERO, 0);

@@ -1143,6 +1143,8 @@ fn after_exit(cx: &mut Cx, w: &mut PodWorker, i: usize, now: Time) {
         c.next = Some((term.finished.plus(delay), Step::AfterExit));
         w.dirty = true;
         let field = c.field();
+        // Simplification: upstream repeats this event at every pod sync during the back-off;
+        // Timonel records it once per back-off.
         cx.event(
             &field,
             events::WARNING,
