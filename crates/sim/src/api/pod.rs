@@ -772,8 +772,8 @@ impl PodSpec {
         }
     }
 
-    // Simplification: a subset of `ValidatePodSpec` (names, images, ports, resources, policies,
-    // tolerations, node selector); volumes, probes, env and security contexts are not validated.
+    // Simplification: a subset of `ValidatePodSpec` (names, images, ports, resources, probes,
+    // policies, tolerations, node selector); volumes, env and security contexts are not validated.
     /// `ValidatePodSpec` (the parts Timonel checks), under `path` (`spec` or
     /// `spec.template.spec`).
     pub fn validate(&self, path: &str, template: bool) -> Vec<FieldError> {

@@ -332,8 +332,8 @@ impl NodeAgent {
 
 /// The kubelets of every node, driven by the watch log and the virtual clock.
 ///
-/// Simplification: no node heartbeats or Lease here; no sidecar (restartable) init containers,
-/// ephemeral containers, lifecycle hooks, OOM kills or `activeDeadlineSeconds`.
+/// Simplification: no node heartbeats or Lease here (a separate module); no ephemeral
+/// containers, lifecycle hooks, OOM kills, probe timeouts or `activeDeadlineSeconds`.
 #[derive(Clone, Debug, Default)]
 pub struct Kubelets {
     cursor: u64,
