@@ -381,6 +381,15 @@ fn describe_containers(
                 }
             }
         }
+        for (key, title) in [
+            ("livenessProbe", "Liveness"),
+            ("readinessProbe", "Readiness"),
+            ("startupProbe", "Startup"),
+        ] {
+            if let Some(p) = c.get(key) {
+                let _ = writeln!(w, "    {title}:\t{}", describe_probe(p));
+            }
+        }
         let env = arr(c, &["env"]);
         if env.is_empty() {
             w.push_str("    Environment:\t<none>\n");
@@ -453,6 +462,49 @@ fn describe_containers(
                 );
             }
         }
+    }
+}
+
+/// `DescribeProbe`: the handler and its timing, `http-get http://:8080/healthz delay=0s …`.
+fn describe_probe(p: &Value) -> String {
+    let attrs = format!(
+        "delay={}s timeout={}s period={}s #success={} #failure={}",
+        n(p, &["initialDelaySeconds"]),
+        n(p, &["timeoutSeconds"]),
+        n(p, &["periodSeconds"]),
+        n(p, &["successThreshold"]),
+        n(p, &["failureThreshold"])
+    );
+    let port = |h: &Value| match h.get("port") {
+        Some(Value::Number(num)) => num.to_string(),
+        Some(Value::String(name)) => name.clone(),
+        _ => String::new(),
+    };
+    if let Some(e) = p.get("exec") {
+        let cmd: Vec<&str> = arr(e, &["command"])
+            .iter()
+            .filter_map(|v| v.as_str())
+            .collect();
+        format!("exec [{}] {attrs}", cmd.join(" "))
+    } else if let Some(h) = p.get("httpGet") {
+        let scheme = s(h, &["scheme"]).to_ascii_lowercase();
+        let port = port(h);
+        let host = if port.is_empty() {
+            s(h, &["host"]).to_string()
+        } else {
+            format!("{}:{port}", s(h, &["host"]))
+        };
+        format!("http-get {scheme}://{host}{} {attrs}", s(h, &["path"]))
+    } else if let Some(t) = p.get("tcpSocket") {
+        format!("tcp-socket {}:{} {attrs}", s(t, &["host"]), port(t))
+    } else if let Some(g) = p.get("grpc") {
+        format!(
+            "grpc <pod>:{} {} {attrs}",
+            n(g, &["port"]),
+            s(g, &["service"])
+        )
+    } else {
+        format!("unknown {attrs}")
     }
 }
 

@@ -41,6 +41,14 @@ pub fn pod_status(pod: &Pod) -> String {
     let mut initializing = false;
     let total_init = pod.spec.init_containers.len();
     for (i, c) in status.init_container_statuses.iter().enumerate() {
+        let sidecar = pod
+            .spec
+            .init_containers
+            .iter()
+            .any(|s| s.name == c.name && s.restart_policy.as_deref() == Some("Always"));
+        if sidecar && c.started == Some(true) {
+            continue;
+        }
         if let Some(t) = &c.state.terminated {
             if t.exit_code == 0 {
                 continue;

@@ -29,6 +29,8 @@ fn agent(name: &str) -> DaemonSet {
     ds.spec.template.spec.containers = vec![sim::api::pod::Container {
         name: "agent".into(),
         image: "busybox:1.36".into(),
+        // busybox's own `sh` exits at once: the agent sleeps to keep running.
+        command: vec!["sleep".into(), "infinity".into()],
         ..Default::default()
     }];
     ds

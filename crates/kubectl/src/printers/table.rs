@@ -230,6 +230,46 @@ fn pod_restarts(pod: &Value, now: Time) -> String {
         .unwrap_or_default();
     let mut restarts = 0;
     let mut last: Option<Time> = None;
+    // While the pod initializes, the init containers' restarts are shown (printPod).
+    let mut initializing = false;
+    let init = at(pod, &["status", "initContainerStatuses"])
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for c in &init {
+        restarts += int_at(c, &["restartCount"]);
+        if let Some(t) =
+            str_at(c, &["lastState", "terminated", "finishedAt"]).and_then(Time::parse_rfc3339)
+        {
+            last = Some(last.map_or(t, |l: Time| l.max(t)));
+        }
+        if at(c, &["state", "terminated"]).is_some()
+            && int_at(c, &["state", "terminated", "exitCode"]) == 0
+        {
+            continue;
+        }
+        initializing = true;
+        break;
+    }
+    let initialized = at(pod, &["status", "conditions"])
+        .and_then(Value::as_array)
+        .is_some_and(|cs| {
+            cs.iter().any(|c| {
+                str_at(c, &["type"]) == Some("Initialized")
+                    && str_at(c, &["status"]) == Some("True")
+            })
+        });
+    if initializing && !initialized {
+        return match last {
+            Some(t) if restarts > 0 => format!(
+                "{restarts} ({} ago)",
+                human_duration(now.0 as i64 - t.0 as i64)
+            ),
+            _ => restarts.to_string(),
+        };
+    }
+    restarts = 0;
+    last = None;
     for c in &statuses {
         restarts += int_at(c, &["restartCount"]);
         if let Some(t) =

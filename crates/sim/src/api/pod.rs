@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::meta::{Condition, ObjectMeta, Quantity};
+use super::meta::{Condition, IntOrString, ObjectMeta, Quantity};
 use super::{KindInfo, Resource, resource_boilerplate};
 use crate::apiserver::status::FieldError;
 use crate::apiserver::validation::{NameRule, is_dns1123_label};
@@ -220,17 +220,18 @@ pub struct VolumeMount {
     pub mount_propagation: Option<String>,
 }
 
+/// `core/v1.Probe` (its handler is one of `exec`, `httpGet`, `tcpSocket`, `grpc`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Probe {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exec: Option<Value>,
+    pub exec: Option<ExecAction>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_get: Option<Value>,
+    pub http_get: Option<HttpGetAction>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tcp_socket: Option<Value>,
+    pub tcp_socket: Option<TcpSocketAction>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grpc: Option<Value>,
+    pub grpc: Option<GrpcAction>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_delay_seconds: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -243,6 +244,72 @@ pub struct Probe {
     pub failure_threshold: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub termination_grace_period_seconds: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecAction {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub command: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HttpGetAction {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    pub port: IntOrString,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub http_headers: Vec<Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TcpSocketAction {
+    pub port: IntOrString,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GrpcAction {
+    #[serde(default)]
+    pub port: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+}
+
+impl Probe {
+    /// `SetDefaults_Probe`, `SetDefaults_HTTPGetAction` and the `grpc.service` default.
+    pub fn set_defaults(&mut self) {
+        // Go's zero value counts as unset.
+        for (v, default) in [
+            (&mut self.timeout_seconds, 1),
+            (&mut self.period_seconds, 10),
+            (&mut self.success_threshold, 1),
+            (&mut self.failure_threshold, 3),
+        ] {
+            if v.is_none_or(|n| n == 0) {
+                *v = Some(default);
+            }
+        }
+        if let Some(h) = &mut self.http_get {
+            if h.path.as_deref().is_none_or(str::is_empty) {
+                h.path = Some("/".into());
+            }
+            if h.scheme.as_deref().is_none_or(str::is_empty) {
+                h.scheme = Some("HTTP".into());
+            }
+        }
+        if let Some(g) = &mut self.grpc {
+            g.service.get_or_insert_with(String::new);
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -492,11 +559,166 @@ impl Container {
                 p.protocol = Some("TCP".into());
             }
         }
+        for probe in [
+            &mut self.liveness_probe,
+            &mut self.readiness_probe,
+            &mut self.startup_probe,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            probe.set_defaults();
+        }
         // SetDefaults_ResourceList: requests default to limits.
         let resources = self.resources.get_or_insert_with(Default::default);
         for (k, v) in resources.limits.clone() {
             resources.requests.entry(k).or_insert(v);
         }
+    }
+}
+
+/// `validateProbe` and `validateHandler` for a container's probes, and the probe rules of
+/// `validateContainerCommon` / `validateInitContainers`.
+fn validate_probes(c: &Container, p: &str, init: bool) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let restartable = c.restart_policy.as_deref() == Some("Always");
+    for (key, probe) in [
+        ("livenessProbe", &c.liveness_probe),
+        ("readinessProbe", &c.readiness_probe),
+        ("startupProbe", &c.startup_probe),
+    ] {
+        let Some(probe) = probe else { continue };
+        let pp = format!("{p}.{key}");
+        if init && !restartable {
+            errs.push(FieldError::forbidden(
+                pp,
+                "may not be set for init containers without restartPolicy=Always",
+            ));
+            continue;
+        }
+        let mut handlers = 0;
+        for (name, present) in [
+            ("exec", probe.exec.is_some()),
+            ("httpGet", probe.http_get.is_some()),
+            ("tcpSocket", probe.tcp_socket.is_some()),
+            ("grpc", probe.grpc.is_some()),
+        ] {
+            if !present {
+                continue;
+            }
+            if handlers > 0 {
+                errs.push(FieldError::forbidden(
+                    format!("{pp}.{name}"),
+                    "may not specify more than 1 handler type",
+                ));
+                continue;
+            }
+            handlers += 1;
+            match name {
+                "exec" if probe.exec.as_ref().is_some_and(|e| e.command.is_empty()) => {
+                    errs.push(FieldError::required(format!("{pp}.exec.command"), ""));
+                }
+                "httpGet" => {
+                    if let Some(h) = &probe.http_get {
+                        errs.extend(validate_port(&h.port, &format!("{pp}.httpGet.port")));
+                        if let Some(scheme) = &h.scheme
+                            && !["HTTP", "HTTPS"].contains(&scheme.as_str())
+                        {
+                            errs.push(FieldError::not_supported(
+                                format!("{pp}.httpGet.scheme"),
+                                scheme.as_str(),
+                                &["HTTP", "HTTPS"],
+                            ));
+                        }
+                    }
+                }
+                "tcpSocket" => {
+                    if let Some(t) = &probe.tcp_socket {
+                        errs.extend(validate_port(&t.port, &format!("{pp}.tcpSocket.port")));
+                    }
+                }
+                "grpc" => {
+                    if let Some(g) = &probe.grpc {
+                        errs.extend(validate_port(
+                            &IntOrString::Int(g.port),
+                            &format!("{pp}.grpc.port"),
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if handlers == 0 {
+            errs.push(FieldError::required(
+                pp.clone(),
+                "must specify a handler type",
+            ));
+        }
+        for (name, v) in [
+            ("initialDelaySeconds", probe.initial_delay_seconds),
+            ("timeoutSeconds", probe.timeout_seconds),
+            ("periodSeconds", probe.period_seconds),
+            ("successThreshold", probe.success_threshold),
+            ("failureThreshold", probe.failure_threshold),
+        ] {
+            if let Some(v) = v.filter(|v| *v < 0) {
+                errs.push(FieldError::invalid(
+                    format!("{pp}.{name}"),
+                    v,
+                    "must be greater than or equal to 0",
+                ));
+            }
+        }
+        if let Some(g) = probe.termination_grace_period_seconds.filter(|g| *g <= 0) {
+            errs.push(FieldError::invalid(
+                format!("{pp}.terminationGracePeriodSeconds"),
+                g,
+                "must be greater than 0",
+            ));
+        }
+        if key != "readinessProbe"
+            && let Some(n) = probe.success_threshold.filter(|n| *n != 1)
+        {
+            errs.push(FieldError::invalid(
+                format!("{pp}.successThreshold"),
+                n,
+                "must be 1",
+            ));
+        }
+    }
+    errs
+}
+
+/// `validatePortNumOrName`.
+fn validate_port(port: &IntOrString, path: &str) -> Vec<FieldError> {
+    match port {
+        IntOrString::Int(n) if !(1..=65535).contains(n) => vec![FieldError::invalid(
+            path,
+            *n,
+            "must be between 1 and 65535, inclusive",
+        )],
+        IntOrString::String(name) => {
+            let ok = !name.is_empty()
+                && name.len() <= 15
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && name.chars().any(|c| c.is_ascii_lowercase())
+                && !name.starts_with('-')
+                && !name.ends_with('-')
+                && !name.contains("--");
+            if ok {
+                Vec::new()
+            } else {
+                // Simplification: one message for every way a port name can be malformed.
+                vec![FieldError::invalid(
+                    path,
+                    name.as_str(),
+                    "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)",
+                )]
+            }
+        }
+        IntOrString::Int(_) => Vec::new(),
     }
 }
 
@@ -550,8 +772,8 @@ impl PodSpec {
         }
     }
 
-    // Simplification: a subset of `ValidatePodSpec` (names, images, ports, resources, policies,
-    // tolerations, node selector); volumes, probes, env and security contexts are not validated.
+    // Simplification: a subset of `ValidatePodSpec` (names, images, ports, resources, probes,
+    // policies, tolerations, node selector); volumes, env and security contexts are not validated.
     /// `ValidatePodSpec` (the parts Timonel checks), under `path` (`spec` or
     /// `spec.template.spec`).
     pub fn validate(&self, path: &str, template: bool) -> Vec<FieldError> {
@@ -637,6 +859,7 @@ impl PodSpec {
                     }
                 }
             }
+            errs.extend(validate_probes(c, &p, field == "initContainers"));
         }
         if let Some(rp) = &self.restart_policy {
             if template && rp != "Always" {

@@ -1,0 +1,227 @@
+//! The kubelet's view of pods: the status it reports for containers it runs (image names as the
+//! runtime resolves them, container IDs, conditions).
+
+use crate::api::Condition;
+use crate::api::pod::{
+    ContainerState, ContainerStateRunning, ContainerStatus, IpEntry, Pod, PodStatus,
+};
+use crate::clock::Time;
+use crate::rng::Rng;
+
+/// The runtime's fully qualified image name: `nginx` → `docker.io/library/nginx:latest`.
+pub fn normalize_image(image: &str) -> String {
+    let (name, digest) = match image.split_once('@') {
+        Some((n, d)) => (n, Some(d)),
+        None => (image, None),
+    };
+    let mut parts: Vec<&str> = name.split('/').collect();
+    let has_domain = parts.len() > 1
+        && (parts[0].contains('.') || parts[0].contains(':') || parts[0] == "localhost");
+    let mut out = String::new();
+    if !has_domain {
+        out.push_str("docker.io/");
+        if parts.len() == 1 {
+            out.push_str("library/");
+        }
+    }
+    let last = parts.pop().unwrap_or("");
+    for p in parts {
+        out.push_str(p);
+        out.push('/');
+    }
+    out.push_str(last);
+    match digest {
+        Some(d) => format!("{out}@{d}"),
+        None if !last.contains(':') => format!("{out}:latest"),
+        None => out,
+    }
+}
+
+fn fnv1a64(data: &[u8], seed: u64) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ seed;
+    for b in data {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// A stable fake `sha256:` digest for an image name (the same image always has the same ID).
+pub fn image_digest(image: &str) -> String {
+    let hex: String = (0..4)
+        .map(|i| format!("{:016x}", fnv1a64(image.as_bytes(), i)))
+        .collect();
+    format!("sha256:{hex}")
+}
+
+/// `imageID` as containerd reports it: the repository with the digest.
+pub fn image_id(image: &str) -> String {
+    let full = normalize_image(image);
+    let repo = match full.split_once('@') {
+        Some((r, _)) => r.to_string(),
+        None => {
+            let slash = full.rfind('/').unwrap_or(0);
+            match full[slash..].rfind(':') {
+                Some(i) => full[..slash + i].to_string(),
+                None => full.clone(),
+            }
+        }
+    };
+    format!("{repo}@{}", image_digest(&full))
+}
+
+/// A random containerd container ID.
+pub fn container_id(rng: &mut Rng) -> String {
+    let hex: String = (0..4).map(|_| format!("{:016x}", rng.next_u64())).collect();
+    format!("containerd://{hex}")
+}
+
+fn condition(type_: &str, status: &str, at: &str) -> Condition {
+    Condition {
+        type_: type_.into(),
+        status: status.into(),
+        last_probe_time: None,
+        last_transition_time: Some(at.into()),
+        observed_generation: None,
+        ..Default::default()
+    }
+}
+
+/// The status of a pod whose containers all run and are ready.
+pub fn running_status(
+    pod: &Pod,
+    host_ip: &str,
+    pod_ip: &str,
+    scheduled: Time,
+    started: Time,
+    rng: &mut Rng,
+) -> PodStatus {
+    let at = started.rfc3339();
+    let sched = scheduled.rfc3339();
+    let generation = pod.metadata.generation;
+    let mut conditions = vec![
+        condition("PodReadyToStartContainers", "True", &at),
+        condition("Initialized", "True", &sched),
+        condition("Ready", "True", &at),
+        condition("ContainersReady", "True", &at),
+        condition("PodScheduled", "True", &sched),
+    ];
+    for c in &mut conditions {
+        c.observed_generation = generation;
+    }
+    let container_statuses = pod
+        .spec
+        .containers
+        .iter()
+        .map(|c| ContainerStatus {
+            name: c.name.clone(),
+            state: ContainerState {
+                running: Some(ContainerStateRunning {
+                    started_at: Some(at.clone()),
+                }),
+                ..Default::default()
+            },
+            last_state: ContainerState::default(),
+            ready: true,
+            restart_count: 0,
+            image: normalize_image(&c.image),
+            image_id: image_id(&c.image),
+            container_id: Some(container_id(rng)),
+            started: Some(true),
+        })
+        .collect();
+    PodStatus {
+        observed_generation: generation,
+        phase: Some("Running".into()),
+        conditions,
+        host_ip: Some(host_ip.into()),
+        host_ips: vec![IpEntry { ip: host_ip.into() }],
+        pod_ip: Some(pod_ip.into()),
+        pod_ips: vec![IpEntry { ip: pod_ip.into() }],
+        start_time: Some(sched),
+        container_statuses,
+        qos_class: Some(pod.qos_class().into()),
+        ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_are_named_as_the_runtime_names_them() {
+        assert_eq!(normalize_image("nginx"), "docker.io/library/nginx:latest");
+        assert_eq!(
+            normalize_image("nginx:1.27"),
+            "docker.io/library/nginx:1.27"
+        );
+        assert_eq!(
+            normalize_image("registry.k8s.io/etcd:3.6.4-0"),
+            "registry.k8s.io/etcd:3.6.4-0"
+        );
+        assert_eq!(
+            normalize_image("bitnami/redis"),
+            "docker.io/bitnami/redis:latest"
+        );
+        assert!(image_id("nginx").starts_with("docker.io/library/nginx@sha256:"));
+        assert_eq!(
+            image_id("nginx"),
+            image_id("docker.io/library/nginx:latest")
+        );
+    }
+}
+
+// ----- the pod lifecycle -----------------------------------------------------------------------
+
+use crate::clock::Duration;
+
+mod image;
+mod lifecycle;
+mod probe;
+
+pub use image::{DefaultImages, ExecResult, ImageBehavior, Listen, Workload};
+pub use lifecycle::{Behavior, Kubelets};
+
+/// Image pull speed of the simulated registry, in bytes per second.
+pub const PULL_BYTES_PER_SECOND: u64 = 20_000_000;
+/// Time to create the pod sandbox and start containers once images are present.
+pub const START_DELAY: Duration = Duration::millis(1000);
+/// Time a pod without running containers takes to be removed once deleted.
+pub const STOP_DELAY: Duration = Duration::millis(1000);
+/// Time between a container change (an exit, a failed pull) and the pod worker's next sync.
+///
+/// Simplification: upstream re-syncs on PLEG events (1 s relist) and a back-off requeue; Timonel
+/// syncs exactly 1 s after the change.
+pub const SYNC_DELAY: Duration = Duration::millis(1000);
+
+/// Compressed size of an image, for pull times and the `Pulled` event.
+///
+/// Simplification: a small table of well-known images; anything else counts as 50 MB.
+pub fn image_size_bytes(image: &str) -> u64 {
+    let full = normalize_image(image);
+    let repo = full.rsplit('/').next().unwrap_or("");
+    let name = repo.split([':', '@']).next().unwrap_or("");
+    image::KNOWN_LIBRARY
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(50_000_000, |(_, size)| *size)
+}
+
+/// Go's `time.Duration.String` for durations under an hour.
+pub fn go_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let minutes = ms / 60_000;
+    let secs = (ms % 60_000) as f64 / 1000.0;
+    let s = format!("{secs:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    let s = if s.is_empty() { "0" } else { s };
+    if minutes > 0 {
+        format!("{minutes}m{s}s")
+    } else {
+        format!("{s}s")
+    }
+}
