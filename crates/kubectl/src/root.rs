@@ -2,7 +2,8 @@
 
 use crate::shell::Io;
 use crate::{
-    Output, delete, describe, events, generators, get, manifest, mutate, nodes, scale, version,
+    Output, config, delete, describe, events, generators, get, manifest, mutate, nodes, scale,
+    taint, version,
 };
 use sim::Cluster;
 
@@ -55,7 +56,13 @@ const COMMANDS: &[&str] = &[
     "options",
 ];
 
-pub(crate) fn run(cluster: &mut Cluster, io: &Io, args: &[String]) -> Output {
+pub(crate) fn run(cluster: &mut Cluster, io: &mut Io, args: &[String]) -> Output {
+    // Commands given no `-n` work in the current context's namespace.
+    let namespace = io.kubeconfig.namespace();
+    config::with_default_namespace(namespace, || dispatch(cluster, io, args))
+}
+
+fn dispatch(cluster: &mut Cluster, io: &mut Io, args: &[String]) -> Output {
     let Some(first) = args.first() else {
         return Output::ok(help());
     };
@@ -88,6 +95,10 @@ pub(crate) fn run(cluster: &mut Cluster, io: &Io, args: &[String]) -> Output {
         "uncordon" => nodes::cordon(cluster, rest, false),
         "api-resources" => nodes::api_resources(rest),
         "events" => events::run(cluster, rest),
+        "taint" => taint::run(cluster, rest),
+        "config" => config::run(io.kubeconfig, rest),
+        "cluster-info" => config::cluster_info(cluster, rest),
+        "api-versions" => config::api_versions(rest),
         known if COMMANDS.contains(&known) => Output::error(format!(
             "\"kubectl {known}\" is not available in this playground yet; try \"kubectl version\""
         )),
