@@ -2,8 +2,8 @@
 
 use crate::shell::Io;
 use crate::{
-    Output, config, delete, describe, events, generators, get, manifest, mutate, nodes, scale,
-    taint, version,
+    Output, config, delete, describe, drain, events, generators, get, manifest, mutate, nodes,
+    scale, taint, version,
 };
 use sim::Cluster;
 
@@ -96,6 +96,7 @@ fn dispatch(cluster: &mut Cluster, io: &mut Io, args: &[String]) -> Output {
         "api-resources" => nodes::api_resources(rest),
         "events" => events::run(cluster, rest),
         "taint" => taint::run(cluster, rest),
+        "drain" => drain::run(cluster, rest),
         "config" => config::run(io.kubeconfig, rest),
         "cluster-info" => config::cluster_info(cluster, rest),
         "api-versions" => config::api_versions(rest),

@@ -3,6 +3,7 @@
 //! bumps the global resourceVersion and appends a watch event naming the component that made it.
 
 pub mod admission;
+mod eviction;
 pub mod fields;
 pub mod patch;
 pub mod status;
