@@ -3,7 +3,7 @@
 use crate::shell::Io;
 use crate::{
     Output, config, delete, describe, drain, events, generators, get, manifest, mutate, nodes,
-    scale, taint, version,
+    scale, taint, top, version,
 };
 use sim::Cluster;
 
@@ -97,6 +97,7 @@ fn dispatch(cluster: &mut Cluster, io: &mut Io, args: &[String]) -> Output {
         "events" => events::run(cluster, rest),
         "taint" => taint::run(cluster, rest),
         "drain" => drain::run(cluster, rest),
+        "top" => top::run(cluster, rest),
         "config" => config::run(io.kubeconfig, rest),
         "cluster-info" => config::cluster_info(cluster, rest),
         "api-versions" => config::api_versions(rest),
