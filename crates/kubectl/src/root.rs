@@ -2,8 +2,8 @@
 
 use crate::shell::Io;
 use crate::{
-    Output, config, delete, describe, drain, events, generators, get, manifest, mutate, nodes,
-    scale, taint, top, version,
+    Output, config, delete, describe, drain, events, explain, generators, get, manifest, mutate,
+    nodes, scale, taint, top, version,
 };
 use sim::Cluster;
 
@@ -98,6 +98,7 @@ fn dispatch(cluster: &mut Cluster, io: &mut Io, args: &[String]) -> Output {
         "taint" => taint::run(cluster, rest),
         "drain" => drain::run(cluster, rest),
         "top" => top::run(cluster, rest),
+        "explain" => explain::run(rest),
         "config" => config::run(io.kubeconfig, rest),
         "cluster-info" => config::cluster_info(cluster, rest),
         "api-versions" => config::api_versions(rest),
