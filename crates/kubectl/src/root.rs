@@ -172,6 +172,13 @@ fn help() -> String {
      \x20 rollout       Watch, list, undo or restart a deployment's rollout\n\
      \x20 events        List events, oldest first\n\
      \x20 cordon        Mark a node as unschedulable (uncordon: schedulable again)\n\
+     \x20 drain         Cordon a node and evict its pods before maintenance\n\
+     \x20 taint         Add or remove taints that keep pods off nodes\n\
+     \x20 top           Show CPU and memory usage of nodes and pods\n\
+     \x20 explain       Describe the fields of a resource type\n\
+     \x20 config        Read or change the kubeconfig (contexts, default namespace)\n\
+     \x20 cluster-info  Print where the control plane and CoreDNS answer\n\
+     \x20 api-versions  Print the API group/versions the cluster serves\n\
      \x20 api-resources Print the resource types the playground's cluster serves\n\
      \x20 version       Print the client and server version information\n\
      \n\

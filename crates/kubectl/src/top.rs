@@ -56,6 +56,9 @@ pub fn help() -> String {
         .to_string()
 }
 
+/// A pod's usage per container: (name, CPU millicores, memory bytes).
+type Usage = Vec<(String, i128, i128)>;
+
 /// FNV-1a, for stable per-container variation.
 fn hash(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -177,9 +180,7 @@ fn sort_by_ok(sort_by: &str) -> Result<(), Output> {
     if matches!(sort_by, "" | "cpu" | "memory") {
         Ok(())
     } else {
-        Err(Output::error(
-            "--sort-by accepts only cpu or memory".to_string(),
-        ))
+        Err(Output::error("--sort-by accepts only cpu or memory"))
     }
 }
 
@@ -209,7 +210,7 @@ fn pods(cluster: &mut Cluster, args: &[String]) -> Output {
         return Output::error("only one of NAME or selector can be provided");
     }
     let now = cluster.now();
-    let mut rows: Vec<(Pod, Vec<(String, i128, i128)>)> = Vec::new();
+    let mut rows: Vec<(Pod, Usage)> = Vec::new();
     if let Some(name) = &name {
         let found = match cluster.api().get_ref(Kind::Pod, &namespace, name) {
             Some(Object::Pod(p)) if has_metrics(p, now) => Some(p.clone()),
@@ -247,13 +248,14 @@ fn pods(cluster: &mut Cluster, args: &[String]) -> Output {
         }
         if rows.is_empty() {
             if pods.is_empty() {
-                let mut out = Output::default();
-                out.stderr = if all {
-                    "No resources found\n".into()
-                } else {
-                    format!("No resources found in {namespace} namespace.\n")
+                return Output {
+                    stderr: if all {
+                        "No resources found\n".into()
+                    } else {
+                        format!("No resources found in {namespace} namespace.\n")
+                    },
+                    ..Output::default()
                 };
-                return out;
             }
             for p in &pods {
                 let age = p
