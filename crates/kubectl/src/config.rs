@@ -201,9 +201,12 @@ pub fn help() -> String {
 /// `kubectl config SUBCOMMAND …`.
 pub fn run(config: &mut KubeConfig, args: &[String]) -> Output {
     let Some((sub, rest)) = args.split_first() else {
-        let mut out = Output::ok(help());
-        out.exit_code = 1;
-        return out;
+        // cobra's DefaultSubCommandRun: the help, on stderr, and exit status 1.
+        return Output {
+            stderr: help(),
+            exit_code: 1,
+            ..Output::default()
+        };
     };
     if rest.iter().any(|a| a == "-h" || a == "--help") || matches!(sub.as_str(), "-h" | "--help") {
         return Output::ok(help());
@@ -233,10 +236,7 @@ pub fn run(config: &mut KubeConfig, args: &[String]) -> Output {
                 Err(out) => return out,
             };
             let [name] = parsed.args.as_slice() else {
-                return Output::error(format!(
-                    "Unexpected args: [{}]\nSee 'kubectl config use-context -h' for help and examples",
-                    parsed.args.join(" ")
-                ));
+                return Output::error(format!("Unexpected args: [{}]", parsed.args.join(" ")));
             };
             if !config.contexts.contains_key(name) {
                 return Output::error(format!("no context exists with the name: \"{name}\""));
@@ -251,9 +251,7 @@ pub fn run(config: &mut KubeConfig, args: &[String]) -> Output {
                 Err(out) => return out,
             };
             let [old, new] = parsed.args.as_slice() else {
-                return Output::error(
-                    "Unexpected args: need exactly two arguments\nSee 'kubectl config rename-context -h' for help and examples",
-                );
+                return Output::error(format!("Unexpected args: [{}]", parsed.args.join(" ")));
             };
             let Some(ctx) = config.contexts.get(old).cloned() else {
                 return Output::error(format!(
@@ -277,10 +275,9 @@ pub fn run(config: &mut KubeConfig, args: &[String]) -> Output {
                 Ok(p) => p,
                 Err(out) => return out,
             };
-            let [name] = parsed.args.as_slice() else {
-                return Output::error(
-                    "Unexpected args: need exactly one argument\nSee 'kubectl config delete-context -h' for help and examples",
-                );
+            let name = match parsed.args.as_slice() {
+                [] => return Output::ok(help()),
+                [name, ..] => name,
             };
             if config.contexts.remove(name).is_none() {
                 return Output::error(format!("cannot delete context {name}, not in {PATH}"));
@@ -292,8 +289,13 @@ pub fn run(config: &mut KubeConfig, args: &[String]) -> Output {
             out.stdout = format!("deleted context {name} from {PATH}\n");
             out
         }
+        "delete-cluster" | "delete-user" | "set" | "set-cluster" | "set-credentials" | "unset" => {
+            Output::error(format!(
+                "\"kubectl config {sub}\" is not available in this playground yet; try \"kubectl config view\""
+            ))
+        }
         other => Output::error(format!(
-            "\"kubectl config {other}\" is not available in this playground yet; try \"kubectl config view\""
+            "unknown command \"{other}\"\nSee 'kubectl config -h' for help and examples"
         )),
     }
 }
@@ -335,7 +337,7 @@ fn view(config: &KubeConfig, rest: &[String]) -> Output {
             }
         }
         other => Output::error(format!(
-            "unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,yaml"
+            "unable to match a printer suitable for the output format \"{other}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,name,template,templatefile,yaml"
         )),
     }
 }
@@ -347,7 +349,9 @@ fn get_contexts(config: &KubeConfig, rest: &[String]) -> Output {
     };
     let output = parsed.string_or_empty("output");
     if !matches!(output, "" | "name") {
-        return Output::error(format!("output must be one of '' or 'name': {output}"));
+        return Output::error(format!(
+            "--output {output} is not available in kubectl config get-contexts; resetting to default output format"
+        ));
     }
     let mut out = Output::default();
     let mut shown: Vec<&String> = Vec::new();
@@ -434,9 +438,7 @@ fn set_context(config: &mut KubeConfig, rest: &[String]) -> Output {
             return Output::error("you must specify a non-empty context name or --current");
         }
         (false, _) => {
-            return Output::error(
-                "Unexpected args: need exactly one argument\nSee 'kubectl config set-context -h' for help and examples",
-            );
+            return Output::error(format!("Unexpected args: [{}]", parsed.args.join(" ")));
         }
     };
     let exists = config.contexts.contains_key(&name);

@@ -164,7 +164,12 @@ fn mem_text(bytes: i128) -> String {
 
 pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
     let Some((sub, rest)) = args.split_first() else {
-        return Output::ok(help());
+        // cobra's DefaultSubCommandRun: the help, on stderr, and exit status 1.
+        return Output {
+            stderr: help(),
+            exit_code: 1,
+            ..Output::default()
+        };
     };
     match sub.as_str() {
         "-h" | "--help" => Output::ok(help()),
