@@ -82,7 +82,41 @@ struct Field<'a> {
     name: &'a str,
     ty: Type<'a>,
     required: bool,
+    /// The values an enum field allows, in the schema's order.
+    enums: Vec<&'a str>,
     description: &'a str,
+}
+
+/// The template's `extractEnum` in the one-line view: up to 4 values, then `, ....`.
+fn enum_short(values: &[&str], indent_amount: usize) -> String {
+    if values.is_empty() {
+        return String::new();
+    }
+    let mut s = format!("\n{}enum: ", " ".repeat(indent_amount));
+    for (i, v) in values.iter().enumerate() {
+        if i >= 4 {
+            s.push_str(", ....");
+            break;
+        }
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push_str(if v.is_empty() { "\"\"" } else { v });
+    }
+    s
+}
+
+/// The template's `extractEnum` in the long view (under `FIELD:`).
+fn enum_long(values: &[&str]) -> String {
+    if values.is_empty() {
+        return String::new();
+    }
+    let mut s = "ENUM:".to_string();
+    for v in values {
+        s.push_str("\n    ");
+        s.push_str(if v.is_empty() { "\"\"" } else { v });
+    }
+    s
 }
 
 struct Schema<'a> {
@@ -114,10 +148,15 @@ fn schemas() -> Vec<(&'static str, Schema<'static>)> {
                 Some(t) => (t, true),
                 None => (ty, false),
             };
+            let (ty, enums) = match ty.split_once('|') {
+                Some((t, values)) => (t, values.split(',').collect()),
+                None => (ty, Vec::new()),
+            };
             schema.fields.push(Field {
                 name,
                 ty: Type::parse(ty),
                 required,
+                enums,
                 description,
             });
         }
@@ -191,6 +230,7 @@ fn field_list(
         if f.required {
             out.push_str(" -required-");
         }
+        out.push_str(&enum_short(&f.enums, indent_amount));
         out.push('\n');
         if recursive {
             if let Some(n) = f.ty.named()
@@ -295,9 +335,10 @@ pub fn run(args: &[String]) -> Output {
         let sub = field.ty.named().and_then(|n| find(&all, n));
         if i + 1 == path.len() {
             out.push_str(&format!(
-                "FIELD: {} <{}>\n\n\n",
+                "FIELD: {} <{}>\n{}\n\n",
                 field.name,
-                field.ty.guess()
+                field.ty.guess(),
+                enum_long(&field.enums)
             ));
             description = format!("{}\n", field.description);
             if let Some(s) = sub {
