@@ -324,7 +324,16 @@ fn view(config: &KubeConfig, rest: &[String]) -> Output {
         Ok(p) => p,
         Err(out) => return out,
     };
-    let value = config.to_value(parsed.bool("minify"), parsed.bool("raw"));
+    let minify = parsed.bool("minify");
+    if minify {
+        if config.current_context.is_empty() {
+            return Output::error("current-context must exist in order to minify");
+        }
+        if !config.contexts.contains_key(&config.current_context) {
+            return Output::error(format!("cannot locate context {}", config.current_context));
+        }
+    }
+    let value = config.to_value(minify, parsed.bool("raw"));
     let output = parsed.string_or_empty("output");
     match output {
         "" | "yaml" => Output::ok(yaml::to_string(&value)),

@@ -279,7 +279,11 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
         match cluster.api().list(Kind::Node, None, &opts) {
             Ok(l) => l.items.iter().map(|o| o.metadata().name.clone()).collect(),
             Err(status) => {
-                return Output::error(crate::get::list_error(Kind::Node, &opts, &status));
+                return Output {
+                    stderr: format!("{}\n", crate::get::list_error(Kind::Node, &opts, &status)),
+                    exit_code: 1,
+                    ..Output::default()
+                };
             }
         }
     } else {

@@ -8,9 +8,9 @@
 //! pods plus a fixed overhead for the kubelet, containerd and the OS. Metrics appear once a pod
 //! has been running for a minute (metrics-server scrapes and keeps windows).
 
+use crate::Output;
 use crate::generators::cli::{Cmd, Flag, Kind as FlagKind, flag, short};
 use crate::printers::tabwriter;
-use crate::{Output, errors};
 use sim::api::Pod;
 use sim::{Cluster, Kind, ListOptions, Object, Time};
 
@@ -237,7 +237,8 @@ fn pods(cluster: &mut Cluster, args: &[String]) -> Output {
         let ns = (!all).then_some(namespace.as_str());
         let list = match cluster.api().list(Kind::Pod, ns, &opts) {
             Ok(l) => l.items,
-            Err(status) => return Output::error(errors::status_text(&status)),
+            // kubectl parses the selector itself and reports the parser's message.
+            Err(status) => return Output::error(&status.message),
         };
         let pods: Vec<Pod> = list
             .into_iter()
@@ -411,7 +412,8 @@ fn nodes(cluster: &mut Cluster, args: &[String]) -> Output {
                     }
                 }
             }
-            Err(status) => return Output::error(errors::status_text(&status)),
+            // kubectl parses the selector itself and reports the parser's message.
+            Err(status) => return Output::error(&status.message),
         }
         if nodes.is_empty() {
             return Output {

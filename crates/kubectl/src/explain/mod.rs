@@ -372,6 +372,11 @@ mod tests {
     }
 
     #[test]
+    fn the_docs_table_is_ascii_so_wrapping_never_splits_a_character() {
+        assert!(FIELDS.is_ascii());
+    }
+
+    #[test]
     fn every_named_type_in_the_table_is_documented() {
         let all = schemas();
         for (name, s) in &all {
