@@ -42,13 +42,13 @@ const FLAGS: &[Flag] = &[
 
 const PRINTER_FORMATS: &str = "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,name,template,templatefile,wide,yaml";
 
-/// The namespace a command works in: `-n`, or `default`.
+/// The namespace a command works in: `-n`, or the current context's (`default`).
 pub fn namespace_of(parsed: &crate::generators::cli::Parsed) -> String {
     parsed
         .string("namespace")
         .filter(|ns| !ns.is_empty())
-        .unwrap_or("default")
-        .to_string()
+        .map(str::to_string)
+        .unwrap_or_else(crate::config::default_namespace)
 }
 
 /// Objects fetched for one requested type.

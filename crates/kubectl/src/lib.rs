@@ -3,12 +3,15 @@
 //! Only `execute` touches the cluster. Printing is a pure function into a `String`, so the web
 //! app, the native CLI and the transcript tests all show exactly the same text.
 
+mod config;
 mod coreutils;
 mod delete;
 mod describe;
 mod describe_network;
+mod drain;
 mod errors;
 mod events;
+mod explain;
 mod files;
 mod flags;
 mod generators;
@@ -22,8 +25,11 @@ mod resources;
 mod root;
 mod scale;
 mod shell;
+mod taint;
+mod top;
 mod version;
 
+pub use config::KubeConfig;
 pub use files::{Entry, Files, normalize};
 pub use lexer::{LexError, split_words};
 pub use shell::{Shell, Step, Vars, sleep_duration};
@@ -70,10 +76,12 @@ pub const KUSTOMIZE_VERSION: &str = "v5.8.1";
 pub fn run_line(cluster: &mut Cluster, line: &str) -> Output {
     let mut files = Files::new();
     let mut vars = Vars::default();
+    let mut kubeconfig = KubeConfig::default();
     shell::concat(shell::run_text(
         cluster,
         &mut files,
         &mut vars,
+        &mut kubeconfig,
         line,
         &mut |_, _| {},
     ))

@@ -291,7 +291,10 @@ pub(crate) fn read_items(
     let sources = read_sources(io, filenames, recursive)?;
     let mut items = Vec::new();
     let mut failures = Vec::new();
-    let default_ns = namespace.filter(|n| !n.is_empty()).unwrap_or("default");
+    let context_ns = crate::config::default_namespace();
+    let default_ns = namespace
+        .filter(|n| !n.is_empty())
+        .unwrap_or(context_ns.as_str());
     for (source, text) in &sources {
         let (values, parse_error) = parse_file(source, text);
         let mut stopped = false;

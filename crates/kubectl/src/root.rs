@@ -2,7 +2,8 @@
 
 use crate::shell::Io;
 use crate::{
-    Output, delete, describe, events, generators, get, manifest, mutate, nodes, scale, version,
+    Output, config, delete, describe, drain, events, explain, generators, get, manifest, mutate,
+    nodes, scale, taint, top, version,
 };
 use sim::Cluster;
 
@@ -55,7 +56,13 @@ const COMMANDS: &[&str] = &[
     "options",
 ];
 
-pub(crate) fn run(cluster: &mut Cluster, io: &Io, args: &[String]) -> Output {
+pub(crate) fn run(cluster: &mut Cluster, io: &mut Io, args: &[String]) -> Output {
+    // Commands given no `-n` work in the current context's namespace.
+    let namespace = io.kubeconfig.namespace();
+    config::with_default_namespace(namespace, || dispatch(cluster, io, args))
+}
+
+fn dispatch(cluster: &mut Cluster, io: &mut Io, args: &[String]) -> Output {
     let Some(first) = args.first() else {
         return Output::ok(help());
     };
@@ -88,6 +95,13 @@ pub(crate) fn run(cluster: &mut Cluster, io: &Io, args: &[String]) -> Output {
         "uncordon" => nodes::cordon(cluster, rest, false),
         "api-resources" => nodes::api_resources(rest),
         "events" => events::run(cluster, rest),
+        "taint" => taint::run(cluster, rest),
+        "drain" => drain::run(cluster, rest),
+        "top" => top::run(cluster, rest),
+        "explain" => explain::run(rest),
+        "config" => config::run(io.kubeconfig, rest),
+        "cluster-info" => config::cluster_info(cluster, rest),
+        "api-versions" => config::api_versions(rest),
         known if COMMANDS.contains(&known) => Output::error(format!(
             "\"kubectl {known}\" is not available in this playground yet; try \"kubectl version\""
         )),
@@ -158,6 +172,13 @@ fn help() -> String {
      \x20 rollout       Watch, list, undo or restart a deployment's rollout\n\
      \x20 events        List events, oldest first\n\
      \x20 cordon        Mark a node as unschedulable (uncordon: schedulable again)\n\
+     \x20 drain         Cordon a node and evict its pods before maintenance\n\
+     \x20 taint         Add or remove taints that keep pods off nodes\n\
+     \x20 top           Show CPU and memory usage of nodes and pods\n\
+     \x20 explain       Describe the fields of a resource type\n\
+     \x20 config        Read or change the kubeconfig (contexts, default namespace)\n\
+     \x20 cluster-info  Print where the control plane and CoreDNS answer\n\
+     \x20 api-versions  Print the API group/versions the cluster serves\n\
      \x20 api-resources Print the resource types the playground's cluster serves\n\
      \x20 version       Print the client and server version information\n\
      \n\

@@ -159,7 +159,7 @@ impl Options {
             .namespace
             .clone()
             .filter(|ns| !ns.is_empty())
-            .unwrap_or_else(|| "default".to_string());
+            .unwrap_or_else(crate::config::default_namespace);
         let opts = WriteOptions {
             dry_run: self.dry_run == DryRun::Server,
             ..WriteOptions::default()

@@ -17,6 +17,7 @@ mod syntax;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::config::KubeConfig;
 use crate::files::{self, Files};
 use crate::{Output, coreutils, root};
 use sim::Cluster;
@@ -26,6 +27,8 @@ use syntax::{Command, ErrTarget, Joint, List, ParseError, Seg, Stdin, Word, pars
 pub(crate) struct Io<'a> {
     pub files: &'a Files,
     pub stdin: Option<&'a str>,
+    /// The client's kubeconfig (`kubectl config` changes it).
+    pub kubeconfig: &'a mut KubeConfig,
 }
 
 /// The cluster and the files beside it: what a playground session keeps.
@@ -34,6 +37,8 @@ pub struct Shell {
     pub cluster: Cluster,
     pub files: Files,
     pub vars: Vars,
+    /// The kubeconfig kubectl reads (kind's, for a cluster named `timonel`).
+    pub kubeconfig: KubeConfig,
 }
 
 /// One command the shell ran: its text (with any heredoc) and what it printed.
@@ -57,6 +62,7 @@ impl Shell {
             cluster,
             files: Files::new(),
             vars: Vars::default(),
+            kubeconfig: KubeConfig::default(),
         }
     }
 
@@ -82,6 +88,7 @@ impl Shell {
             &mut self.cluster,
             &mut self.files,
             &mut self.vars,
+            &mut self.kubeconfig,
             text,
             prepare,
         )
@@ -125,6 +132,7 @@ struct Ctx<'a> {
     cluster: &'a mut Cluster,
     files: &'a mut Files,
     vars: &'a mut Vars,
+    kubeconfig: &'a mut KubeConfig,
     depth: usize,
     /// The status of the last `$(…)`, which an assignment alone returns.
     substitution_status: Option<i32>,
@@ -136,6 +144,7 @@ pub(crate) fn run_text(
     cluster: &mut Cluster,
     files: &mut Files,
     vars: &mut Vars,
+    kubeconfig: &mut KubeConfig,
     text: &str,
     prepare: &mut dyn FnMut(&str, &mut Files),
 ) -> Vec<Step> {
@@ -143,6 +152,7 @@ pub(crate) fn run_text(
         cluster,
         files,
         vars,
+        kubeconfig,
         depth: 0,
         substitution_status: None,
     };
@@ -560,7 +570,18 @@ impl Ctx<'_> {
         };
         let files = &mut *self.files;
         match name.as_str() {
-            "kubectl" | "k" => root::run(self.cluster, &Io { files, stdin }, args),
+            "kubectl" | "k" => {
+                let kubeconfig = &mut *self.kubeconfig;
+                root::run(
+                    self.cluster,
+                    &mut Io {
+                        files,
+                        stdin,
+                        kubeconfig,
+                    },
+                    args,
+                )
+            }
             "ls" => files::ls(files, args),
             "cat" => files::cat(files, args, stdin),
             "rm" => files::rm(files, args),

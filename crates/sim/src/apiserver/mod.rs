@@ -5,6 +5,7 @@
 pub mod admission;
 pub mod admission_quota;
 pub mod allocators;
+mod eviction;
 pub mod fields;
 pub mod patch;
 pub mod status;
