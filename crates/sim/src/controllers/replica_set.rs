@@ -1,9 +1,11 @@
 //! ReplicaSetController (`syncReplicaSet`): creates and deletes pods to match `spec.replicas`,
 //! adopts and releases pods by selector, chooses victims in the upstream order, writes status.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::api::{Kind, Object, OwnerReference, Pod, ReplicaSet, replica_set::ReplicaSetStatus};
+use crate::api::{
+    Kind, Object, OwnerReference, Pod, ReplicaSet, Resource, replica_set::ReplicaSetStatus,
+};
 use crate::apiserver::{Actor, ApiServer, DeleteOptions};
 use crate::events;
 use crate::labels::Selector;
@@ -16,6 +18,99 @@ pub const BURST_REPLICAS: usize = 500;
 #[derive(Clone, Debug, Default)]
 pub struct ReplicaSetController {
     cursor: u64,
+    pods: PodIndex,
+}
+
+/// The pods of each controller and the orphans of each namespace, kept current from the watch
+/// log (the informer's indexer), so that a sync reads only the pods it may own.
+#[derive(Clone, Debug, Default)]
+struct PodIndex {
+    cursor: u64,
+    primed: bool,
+    /// (namespace, controller uid) → pod names.
+    owned: BTreeMap<(String, String), BTreeSet<String>>,
+    /// namespace → names of pods without a controller.
+    orphans: BTreeMap<String, BTreeSet<String>>,
+    /// (namespace, pod) → the controller uid it is indexed under (`None`: an orphan).
+    of_pod: BTreeMap<Key, Option<String>>,
+}
+
+impl PodIndex {
+    fn refresh(&mut self, api: &ApiServer) {
+        let events = if self.primed {
+            api.watch(self.cursor).ok()
+        } else {
+            None
+        };
+        match events {
+            Some(events) => {
+                for e in events {
+                    if let Object::Pod(p) = e.object.as_ref() {
+                        let key = (p.metadata.namespace.clone(), p.metadata.name.clone());
+                        let controller = (e.type_ != crate::apiserver::EventType::Deleted)
+                            .then(|| p.metadata.controller().map(|r| r.uid.clone()));
+                        self.set(key, controller);
+                    }
+                }
+            }
+            None => {
+                // First sync or a compacted log: relist.
+                self.owned.clear();
+                self.orphans.clear();
+                self.of_pod.clear();
+                for p in api.iter_as::<Pod>(None) {
+                    let key = (p.metadata.namespace.clone(), p.metadata.name.clone());
+                    self.set(key, Some(p.metadata.controller().map(|r| r.uid.clone())));
+                }
+                self.primed = true;
+            }
+        }
+        self.cursor = api.resource_version();
+    }
+
+    /// Indexes a pod under its controller (`Some(None)`: an orphan; `None`: deleted).
+    fn set(&mut self, key: Key, controller: Option<Option<String>>) {
+        if let Some(old) = self.of_pod.remove(&key) {
+            let set = match old {
+                Some(uid) => self.owned.get_mut(&(key.0.clone(), uid)),
+                None => self.orphans.get_mut(&key.0),
+            };
+            if let Some(set) = set {
+                set.remove(&key.1);
+            }
+        }
+        let Some(controller) = controller else {
+            return;
+        };
+        match &controller {
+            Some(uid) => self
+                .owned
+                .entry((key.0.clone(), uid.clone()))
+                .or_default()
+                .insert(key.1.clone()),
+            None => self
+                .orphans
+                .entry(key.0.clone())
+                .or_default()
+                .insert(key.1.clone()),
+        };
+        self.of_pod.insert(key, controller);
+    }
+
+    /// Names of the pods a controller owns, then of the namespace's orphans.
+    fn candidates(&self, namespace: &str, uid: &str) -> (Vec<String>, Vec<String>) {
+        let owned = self
+            .owned
+            .get(&(namespace.to_string(), uid.to_string()))
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default();
+        let orphans = self
+            .orphans
+            .get(namespace)
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default();
+        (owned, orphans)
+    }
 }
 
 /// The controller reference a controller puts on what it creates.
@@ -100,6 +195,8 @@ impl ReplicaSetController {
             return;
         };
         let uid = rs.metadata.uid.clone();
+        self.pods.refresh(api);
+        let (owned_names, orphan_names) = self.pods.candidates(&key.0, &uid);
         // Adopt orphans that match; release owned pods that no longer match. Only those pods are
         // copied: the rest are read in place (the informer cache).
         let mut adopt = Vec::new();
@@ -108,7 +205,10 @@ impl ReplicaSetController {
         // scaling down.
         let mut active_owned = 0usize;
         let mut adopted: Vec<(RankKey, String)> = Vec::new();
-        for p in api.iter_as::<Pod>(Some(&key.0)) {
+        let candidates = owned_names.iter().chain(&orphan_names);
+        for p in
+            candidates.filter_map(|n| api.get_ref(Kind::Pod, &key.0, n).and_then(Pod::from_object))
+        {
             let controller = p.metadata.controller();
             let owned = controller.is_some_and(|r| r.uid == uid);
             if !owned && controller.is_some() {
@@ -183,7 +283,12 @@ impl ReplicaSetController {
         } else if active_len > want {
             let mut victims = adopted;
             let adopted_names: BTreeSet<String> = victims.iter().map(|(_, n)| n.clone()).collect();
-            for p in api.iter_as::<Pod>(Some(&key.0)) {
+            self.pods.refresh(api);
+            let (owned_names, _) = self.pods.candidates(&key.0, &uid);
+            for p in owned_names
+                .iter()
+                .filter_map(|n| api.get_ref(Kind::Pod, &key.0, n).and_then(Pod::from_object))
+            {
                 let owned = p.metadata.controller().is_some_and(|r| r.uid == uid);
                 if owned
                     && selector.matches(&p.metadata.labels)
@@ -219,7 +324,7 @@ impl ReplicaSetController {
         self.update_status(api, key, &selector);
     }
 
-    fn update_status(&self, api: &mut ApiServer, key: &Key, _selector: &Selector) {
+    fn update_status(&mut self, api: &mut ApiServer, key: &Key, _selector: &Selector) {
         let Ok(rs) = api.get_as::<ReplicaSet>(&key.0, &key.1) else {
             return;
         };
@@ -228,7 +333,12 @@ impl ReplicaSetController {
         let template_labels = Selector::from_map(&rs.spec.template.metadata.labels);
         let min_ready = rs.spec.min_ready_seconds.unwrap_or(0);
         let (mut replicas, mut labeled, mut ready, mut available) = (0, 0, 0, 0);
-        for p in api.iter_as::<Pod>(Some(&key.0)) {
+        self.pods.refresh(api);
+        let (owned_names, _) = self.pods.candidates(&key.0, &uid);
+        for p in owned_names
+            .iter()
+            .filter_map(|n| api.get_ref(Kind::Pod, &key.0, n).and_then(Pod::from_object))
+        {
             if p.metadata.controller().is_none_or(|r| r.uid != uid) || !is_active(p) {
                 continue;
             }
