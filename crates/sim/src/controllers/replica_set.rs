@@ -2,6 +2,7 @@
 //! adopts and releases pods by selector, chooses victims in the upstream order, writes status.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::api::{
     Kind, Object, OwnerReference, Pod, ReplicaSet, Resource, replica_set::ReplicaSetStatus,
@@ -21,16 +22,17 @@ pub struct ReplicaSetController {
     pods: PodIndex,
 }
 
-/// The pods of each controller and the orphans of each namespace, kept current from the watch
-/// log (the informer's indexer), so that a sync reads only the pods it may own.
+/// The pods of each controller and the orphans of each namespace (their latest versions, shared
+/// with the store), kept current from the watch log (the informer's indexer), so that a sync
+/// reads only the pods it may own.
 #[derive(Clone, Debug, Default)]
 struct PodIndex {
     cursor: u64,
     primed: bool,
-    /// (namespace, controller uid) → pod names.
-    owned: BTreeMap<(String, String), BTreeSet<String>>,
-    /// namespace → names of pods without a controller.
-    orphans: BTreeMap<String, BTreeSet<String>>,
+    /// (namespace, controller uid) → pods by name.
+    owned: BTreeMap<(String, String), BTreeMap<String, Arc<Object>>>,
+    /// namespace → pods without a controller, by name.
+    orphans: BTreeMap<String, BTreeMap<String, Arc<Object>>>,
     /// (namespace, pod) → the controller uid it is indexed under (`None`: an orphan).
     of_pod: BTreeMap<Key, Option<String>>,
 }
@@ -47,9 +49,9 @@ impl PodIndex {
                 for e in events {
                     if let Object::Pod(p) = e.object.as_ref() {
                         let key = (p.metadata.namespace.clone(), p.metadata.name.clone());
-                        let controller = (e.type_ != crate::apiserver::EventType::Deleted)
-                            .then(|| p.metadata.controller().map(|r| r.uid.clone()));
-                        self.set(key, controller);
+                        let latest = (e.type_ != crate::apiserver::EventType::Deleted)
+                            .then(|| Arc::clone(&e.object));
+                        self.set(key, latest);
                     }
                 }
             }
@@ -58,9 +60,14 @@ impl PodIndex {
                 self.owned.clear();
                 self.orphans.clear();
                 self.of_pod.clear();
-                for p in api.iter_as::<Pod>(None) {
-                    let key = (p.metadata.namespace.clone(), p.metadata.name.clone());
-                    self.set(key, Some(p.metadata.controller().map(|r| r.uid.clone())));
+                let keys: Vec<Key> = api
+                    .iter(Kind::Pod, None)
+                    .map(|o| (o.metadata().namespace.clone(), o.metadata().name.clone()))
+                    .collect();
+                for key in keys {
+                    if let Some(obj) = api.get_arc(Kind::Pod, &key.0, &key.1) {
+                        self.set(key, Some(obj));
+                    }
                 }
                 self.primed = true;
             }
@@ -68,48 +75,43 @@ impl PodIndex {
         self.cursor = api.resource_version();
     }
 
-    /// Indexes a pod under its controller (`Some(None)`: an orphan; `None`: deleted).
-    fn set(&mut self, key: Key, controller: Option<Option<String>>) {
+    /// Indexes the latest version of a pod under its controller (`None`: deleted).
+    fn set(&mut self, key: Key, latest: Option<Arc<Object>>) {
         if let Some(old) = self.of_pod.remove(&key) {
-            let set = match old {
+            let map = match old {
                 Some(uid) => self.owned.get_mut(&(key.0.clone(), uid)),
                 None => self.orphans.get_mut(&key.0),
             };
-            if let Some(set) = set {
-                set.remove(&key.1);
+            if let Some(map) = map {
+                map.remove(&key.1);
             }
         }
-        let Some(controller) = controller else {
+        let Some(obj) = latest else {
             return;
         };
-        match &controller {
-            Some(uid) => self
-                .owned
-                .entry((key.0.clone(), uid.clone()))
-                .or_default()
-                .insert(key.1.clone()),
-            None => self
-                .orphans
-                .entry(key.0.clone())
-                .or_default()
-                .insert(key.1.clone()),
+        let controller = obj.metadata().controller().map(|r| r.uid.clone());
+        let map = match &controller {
+            Some(uid) => self.owned.entry((key.0.clone(), uid.clone())).or_default(),
+            None => self.orphans.entry(key.0.clone()).or_default(),
         };
+        map.insert(key.1.clone(), obj);
         self.of_pod.insert(key, controller);
     }
 
-    /// Names of the pods a controller owns, then of the namespace's orphans.
-    fn candidates(&self, namespace: &str, uid: &str) -> (Vec<String>, Vec<String>) {
-        let owned = self
-            .owned
+    /// The pods a controller owns.
+    fn owned(&self, namespace: &str, uid: &str) -> Vec<Arc<Object>> {
+        self.owned
             .get(&(namespace.to_string(), uid.to_string()))
-            .map(|s| s.iter().cloned().collect())
-            .unwrap_or_default();
-        let orphans = self
-            .orphans
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The pods of a namespace without a controller.
+    fn orphans(&self, namespace: &str) -> Vec<Arc<Object>> {
+        self.orphans
             .get(namespace)
-            .map(|s| s.iter().cloned().collect())
-            .unwrap_or_default();
-        (owned, orphans)
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default()
     }
 }
 
@@ -196,7 +198,8 @@ impl ReplicaSetController {
         };
         let uid = rs.metadata.uid.clone();
         self.pods.refresh(api);
-        let (owned_names, orphan_names) = self.pods.candidates(&key.0, &uid);
+        let mut candidates = self.pods.owned(&key.0, &uid);
+        candidates.extend(self.pods.orphans(&key.0));
         // Adopt orphans that match; release owned pods that no longer match. Only those pods are
         // copied: the rest are read in place (the informer cache).
         let mut adopt = Vec::new();
@@ -205,10 +208,7 @@ impl ReplicaSetController {
         // scaling down.
         let mut active_owned = 0usize;
         let mut adopted: Vec<(RankKey, String)> = Vec::new();
-        let candidates = owned_names.iter().chain(&orphan_names);
-        for p in
-            candidates.filter_map(|n| api.get_ref(Kind::Pod, &key.0, n).and_then(Pod::from_object))
-        {
+        for p in candidates.iter().filter_map(|o| Pod::from_object(o)) {
             let controller = p.metadata.controller();
             let owned = controller.is_some_and(|r| r.uid == uid);
             if !owned && controller.is_some() {
@@ -284,11 +284,8 @@ impl ReplicaSetController {
             let mut victims = adopted;
             let adopted_names: BTreeSet<String> = victims.iter().map(|(_, n)| n.clone()).collect();
             self.pods.refresh(api);
-            let (owned_names, _) = self.pods.candidates(&key.0, &uid);
-            for p in owned_names
-                .iter()
-                .filter_map(|n| api.get_ref(Kind::Pod, &key.0, n).and_then(Pod::from_object))
-            {
+            let owned = self.pods.owned(&key.0, &uid);
+            for p in owned.iter().filter_map(|o| Pod::from_object(o)) {
                 let owned = p.metadata.controller().is_some_and(|r| r.uid == uid);
                 if owned
                     && selector.matches(&p.metadata.labels)
@@ -334,11 +331,8 @@ impl ReplicaSetController {
         let min_ready = rs.spec.min_ready_seconds.unwrap_or(0);
         let (mut replicas, mut labeled, mut ready, mut available) = (0, 0, 0, 0);
         self.pods.refresh(api);
-        let (owned_names, _) = self.pods.candidates(&key.0, &uid);
-        for p in owned_names
-            .iter()
-            .filter_map(|n| api.get_ref(Kind::Pod, &key.0, n).and_then(Pod::from_object))
-        {
+        let owned = self.pods.owned(&key.0, &uid);
+        for p in owned.iter().filter_map(|o| Pod::from_object(o)) {
             if p.metadata.controller().is_none_or(|r| r.uid != uid) || !is_active(p) {
                 continue;
             }
