@@ -359,3 +359,20 @@ fn traces_list_every_filter_and_score_plugin() {
     );
     assert!(!control_plane.filters.last().unwrap().passed);
 }
+
+#[test]
+fn a_daemon_set_pod_pinned_to_its_node_is_only_tried_on_that_node() {
+    let c = cluster(3);
+    let proxy = c
+        .api()
+        .iter_as::<Pod>(Some("kube-system"))
+        .find(|p| p.metadata.name.starts_with("kube-proxy-"))
+        .cloned()
+        .unwrap();
+    let attempt = c
+        .scheduler()
+        .last_attempt("kube-system", &proxy.metadata.name)
+        .unwrap();
+    let visited: Vec<&str> = attempt.nodes.iter().map(|n| n.node.as_str()).collect();
+    assert_eq!(visited, vec![proxy.node_name().unwrap()]);
+}

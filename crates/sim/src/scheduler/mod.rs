@@ -333,23 +333,35 @@ impl Scheduler {
         let spread_state = spread::pre_filter(pod, cache, counts);
         let interpod_state = interpod::pre_filter(api, pod, cache);
         let nodes = &cache.nodes;
-        let want = num_feasible_nodes_to_find(nodes.len());
+        // NodeAffinity's PreFilter: a pod pinned to nodes by name (a DaemonSet pod) is only
+        // tried on those nodes; the others count as rejected without being visited.
+        let candidates: Vec<usize> = match plugins::pinned_node_names(pod) {
+            Some(names) => names
+                .iter()
+                .filter_map(|n| cache.index.get(n).copied())
+                .collect::<BTreeSet<usize>>()
+                .into_iter()
+                .collect(),
+            None => (0..nodes.len()).collect(),
+        };
+        let absent = nodes.len() - candidates.len();
+        let want = num_feasible_nodes_to_find(candidates.len());
         let mut traces = Vec::with_capacity(want.min(nodes.len()));
         // (position in `traces`, node index) of the feasible nodes.
         let mut feasible: Vec<(usize, usize)> = Vec::new();
         let mut histogram: BTreeMap<String, usize> = BTreeMap::new();
         let (mut resolvable, mut unresolvable) = (0usize, 0usize);
-        let start = if nodes.is_empty() {
+        let start = if candidates.is_empty() {
             0
         } else {
-            self.next_start_node % nodes.len()
+            self.next_start_node % candidates.len()
         };
         let mut processed = 0;
-        for offset in 0..nodes.len() {
+        for offset in 0..candidates.len() {
             if feasible.len() >= want {
                 break;
             }
-            let idx = (start + offset) % nodes.len();
+            let idx = candidates[(start + offset) % candidates.len()];
             let shortcut = plain_pod && nodes[idx].plain;
             // The plain path only runs plugins that read usage and allocatable, and the two
             // cluster-wide ones when they have state.
@@ -372,15 +384,17 @@ impl Scheduler {
             trace.passed = first_filter as u8;
             for i in first_filter..FILTERS.len() {
                 let verdict = match i {
-                    POD_TOPOLOGY_SPREAD => match (&spread_state, nodes[idx].node()) {
-                        (Some(state), Some(node)) => spread::filter(Some(state), node),
-                        _ => Verdict::Pass,
+                    POD_TOPOLOGY_SPREAD => match &spread_state {
+                        Some(state) => nodes[idx]
+                            .node()
+                            .map_or(Verdict::Pass, |node| spread::filter(Some(state), node)),
+                        None => Verdict::Pass,
                     },
-                    INTER_POD_AFFINITY => match (&interpod_state, nodes[idx].node()) {
-                        (Some(state), Some(node)) => {
+                    INTER_POD_AFFINITY => match &interpod_state {
+                        Some(state) => nodes[idx].node().map_or(Verdict::Pass, |node| {
                             interpod::filter(Some(state), &node.metadata.labels)
-                        }
-                        _ => Verdict::Pass,
+                        }),
+                        None => Verdict::Pass,
                     },
                     _ => plugins::run_filter_at(i, pod, &info, requests),
                 };
@@ -416,7 +430,7 @@ impl Scheduler {
             traces.push(trace);
         }
         if !nodes.is_empty() {
-            self.next_start_node = (start + processed) % nodes.len();
+            self.next_start_node = (self.next_start_node + processed) % nodes.len();
         }
         // PreScore/Score/NormalizeScore over the feasible nodes, then the weighted sums.
         let mut totals: Vec<(usize, i64)> = Vec::with_capacity(feasible.len());
@@ -464,6 +478,12 @@ impl Scheduler {
             full: std::sync::OnceLock::new(),
         };
         if totals.is_empty() {
+            if absent > 0 {
+                *histogram
+                    .entry("node(s) didn't satisfy plugin(s) [NodeAffinity]".into())
+                    .or_default() += absent;
+                unresolvable += absent;
+            }
             let mut reasons: Vec<String> =
                 histogram.iter().map(|(r, n)| format!("{n} {r}")).collect();
             reasons.sort();

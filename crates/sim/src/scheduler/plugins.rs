@@ -343,3 +343,37 @@ pub(crate) fn default_normalize(scores: &mut [i64], reverse: bool) {
         *s = if reverse { 100 - v } else { v };
     }
 }
+
+/// NodeAffinity's PreFilter result: when every required term names nodes with
+/// `matchFields` `metadata.name In`, only those nodes can fit.
+///
+/// Simplification: terms that name no common node (upstream: rejected in PreFilter as
+/// conflicting) are left to the Filter, which rejects every node.
+pub(crate) fn pinned_node_names(pod: &Pod) -> Option<std::collections::BTreeSet<String>> {
+    use std::collections::BTreeSet;
+    let terms = &pod
+        .spec
+        .affinity
+        .as_ref()?
+        .node_affinity
+        .as_ref()?
+        .required_during_scheduling_ignored_during_execution
+        .as_ref()?
+        .node_selector_terms;
+    let mut names: Option<BTreeSet<String>> = None;
+    for t in terms {
+        let mut term_names: Option<BTreeSet<String>> = None;
+        for r in &t.match_fields {
+            if r.key == "metadata.name" && r.operator == "In" {
+                let s: BTreeSet<String> = r.values.iter().cloned().collect();
+                term_names = Some(match term_names {
+                    None => s,
+                    Some(prev) => prev.intersection(&s).cloned().collect(),
+                });
+            }
+        }
+        let term_names = term_names?;
+        names.get_or_insert_with(BTreeSet::new).extend(term_names);
+    }
+    names.filter(|n| !n.is_empty())
+}
