@@ -223,7 +223,9 @@ pub(crate) fn filter(state: Option<&FilterState>, labels: &BTreeMap<String, Stri
             pods_exist = false;
         }
     }
-    if !pods_exist && !(s.affinity_counts.is_empty() && s.self_match) {
+    // The first pod of a group with affinity to itself may go anywhere its terms allow.
+    let first_of_its_group = s.affinity_counts.is_empty() && s.self_match;
+    if !(pods_exist || first_of_its_group) {
         return fail(ERR_AFFINITY, true);
     }
     // satisfyPodAntiAffinity

@@ -294,17 +294,14 @@ pub(crate) fn run_score_at(i: usize, pod: &Pod, info: &NodeInfo, (cpu, mem): (i1
         }
         // The number of intolerable PreferNoSchedule taints (normalized in reverse: fewer is
         // better).
-        2 => {
-            let bad = info
-                .node
-                .spec
-                .taints
-                .iter()
-                .filter(|t| t.effect == "PreferNoSchedule")
-                .filter(|t| !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t)))
-                .count() as i64;
-            bad
-        }
+        2 => info
+            .node
+            .spec
+            .taints
+            .iter()
+            .filter(|t| t.effect == "PreferNoSchedule")
+            .filter(|t| !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t)))
+            .count() as i64,
         3 => {
             let preferred = pod
                 .spec
