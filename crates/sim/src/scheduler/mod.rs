@@ -229,7 +229,8 @@ impl Scheduler {
                         Object::Pod(p) => {
                             let key = (p.metadata.namespace.clone(), p.metadata.name.clone());
                             if !fresh {
-                                let latest = (e.type_ != EventType::Deleted).then_some(p);
+                                let latest =
+                                    (e.type_ != EventType::Deleted).then(|| Arc::clone(&e.object));
                                 self.cache.apply_pod(key.clone(), latest);
                             }
                             if e.type_ != EventType::Deleted && wants_scheduling(p) {
@@ -562,7 +563,7 @@ impl Scheduler {
             if let Ok(bound) = api.bind_arc(&actor, &ns, &name, &node_name) {
                 if let Some(p) = Pod::from_object(&bound) {
                     counts.bound(p, pick);
-                    cache.apply_pod((ns.clone(), name.clone()), Some(p));
+                    cache.apply_pod((ns.clone(), name.clone()), Some(Arc::clone(&bound)));
                 }
                 events::record(
                     api,
