@@ -38,61 +38,42 @@ impl Usage {
     }
 }
 
-/// What the plugins need to know about a pod bound to a node: its latest version (shared with
-/// the store, not copied) and what is derived from it.
+/// What the plugins need to know about a pod bound to a node.
 #[derive(Clone, Debug)]
 pub(crate) struct CachedPod {
-    object: Arc<Object>,
-    /// Position of the pod's node in the cache's nodes (`usize::MAX` if unknown).
+    pub namespace: String,
+    pub labels: BTreeMap<String, String>,
+    pub node: String,
+    /// Position of `node` in the cache's nodes (`usize::MAX` if unknown).
     pub node_index: usize,
     pub requests: (i128, i128),
     /// Being deleted: still uses resources, but PodTopologySpread does not count it.
     pub terminating: bool,
-    /// Has pod affinity or anti-affinity.
-    pub has_affinity: bool,
+    /// Pod affinity or anti-affinity, when the pod has any.
+    pub affinity: Option<Arc<Affinity>>,
 }
 
-static NO_LABELS: BTreeMap<String, String> = BTreeMap::new();
-
 impl CachedPod {
-    fn of(object: Arc<Object>) -> Option<CachedPod> {
-        let p = Pod::from_object(&object)?;
-        p.node_name()?;
+    fn of(p: &Pod) -> Option<CachedPod> {
+        let node = p.node_name()?;
         if p.is_terminal() {
             return None;
         }
-        let has_affinity = p
+        let affinity = p
             .spec
             .affinity
             .as_ref()
-            .is_some_and(|a| a.pod_affinity.is_some() || a.pod_anti_affinity.is_some());
+            .filter(|a| a.pod_affinity.is_some() || a.pod_anti_affinity.is_some())
+            .map(|a| Arc::new(a.clone()));
         Some(CachedPod {
+            namespace: p.metadata.namespace.clone(),
+            labels: p.metadata.labels.clone(),
+            node: node.to_string(),
             node_index: usize::MAX,
             requests: plugins::pod_requests(p),
             terminating: p.metadata.deletion_timestamp.is_some(),
-            has_affinity,
-            object,
+            affinity,
         })
-    }
-
-    fn pod(&self) -> Option<&Pod> {
-        Pod::from_object(&self.object)
-    }
-
-    pub fn namespace(&self) -> &str {
-        self.pod().map_or("", |p| p.metadata.namespace.as_str())
-    }
-
-    pub fn labels(&self) -> &BTreeMap<String, String> {
-        self.pod().map_or(&NO_LABELS, |p| &p.metadata.labels)
-    }
-
-    pub fn node(&self) -> &str {
-        self.pod().and_then(Pod::node_name).unwrap_or("")
-    }
-
-    pub fn affinity(&self) -> Option<&Affinity> {
-        self.pod()?.spec.affinity.as_ref()
     }
 }
 
@@ -161,7 +142,7 @@ pub(crate) struct Cache {
 
 impl Cache {
     /// Applies the latest version of a pod (or its deletion).
-    pub fn apply_pod(&mut self, key: Key, pod: Option<Arc<Object>>) {
+    pub fn apply_pod(&mut self, key: Key, pod: Option<&Pod>) {
         self.remove(&key);
         if let Some(cached) = pod.and_then(CachedPod::of) {
             self.insert(key, cached);
@@ -170,7 +151,7 @@ impl Cache {
 
     fn remove(&mut self, key: &Key) {
         if let Some(old) = self.pods.remove(key) {
-            if let Some(&i) = self.index.get(old.node())
+            if let Some(&i) = self.index.get(&old.node)
                 && let Some(n) = self.nodes.get_mut(i)
             {
                 n.usage.add(old.requests, -1);
@@ -180,13 +161,13 @@ impl Cache {
     }
 
     fn insert(&mut self, key: Key, mut cached: CachedPod) {
-        if let Some(&i) = self.index.get(cached.node())
+        if let Some(&i) = self.index.get(&cached.node)
             && let Some(n) = self.nodes.get_mut(i)
         {
             n.usage.add(cached.requests, 1);
             cached.node_index = i;
         }
-        if cached.has_affinity {
+        if cached.affinity.is_some() {
             self.with_affinity.insert(key.clone());
         }
         self.pods.insert(key, cached);
@@ -225,7 +206,7 @@ impl Cache {
             .collect();
         for p in self.pods.values_mut() {
             p.node_index = usize::MAX;
-            if let Some(&i) = self.index.get(p.node())
+            if let Some(&i) = self.index.get(&p.node)
                 && let Some(n) = self.nodes.get_mut(i)
             {
                 n.usage.add(p.requests, 1);
@@ -239,14 +220,10 @@ impl Cache {
     pub fn relist(&mut self, api: &ApiServer) {
         self.pods.clear();
         self.with_affinity.clear();
-        let keys: Vec<Key> = api
-            .iter(Kind::Pod, None)
-            .map(|o| (o.metadata().namespace.clone(), o.metadata().name.clone()))
-            .collect();
-        for key in keys {
-            let object = api.get_arc(Kind::Pod, &key.0, &key.1);
-            if let Some(cached) = object.and_then(CachedPod::of) {
-                if cached.has_affinity {
+        for p in api.iter_as::<Pod>(None) {
+            if let Some(cached) = CachedPod::of(p) {
+                let key = (p.metadata.namespace.clone(), p.metadata.name.clone());
+                if cached.affinity.is_some() {
                     self.with_affinity.insert(key.clone());
                 }
                 self.pods.insert(key, cached);
@@ -334,8 +311,8 @@ impl Counts {
                 let mut counts = vec![0; cache.nodes.len()];
                 for p in cache.pods.values() {
                     if !p.terminating
-                        && ns.contains(p.namespace())
-                        && selector.matches(p.labels())
+                        && ns.contains(&p.namespace)
+                        && selector.matches(&p.labels)
                         && let Some(i) = cache.node_of(p)
                         && let Some(c) = counts.get_mut(i)
                     {

@@ -114,9 +114,9 @@ fn terms_of(api: &ApiServer, owner: &Pod, affinity: Option<&Affinity>) -> Terms 
 /// The existing pod's terms; a minimal pod stands in for it (only namespace and labels matter).
 fn existing_terms(api: &ApiServer, p: &super::cache::CachedPod) -> Terms {
     let mut owner = Pod::default();
-    owner.metadata.namespace = p.namespace().to_string();
-    owner.metadata.labels = p.labels().clone();
-    terms_of(api, &owner, p.affinity())
+    owner.metadata.namespace = p.namespace.clone();
+    owner.metadata.labels = p.labels.clone();
+    terms_of(api, &owner, p.affinity.as_deref())
 }
 
 type Counts = BTreeMap<(String, String), i64>;
@@ -176,14 +176,14 @@ pub(crate) fn pre_filter(api: &ApiServer, pod: &Pod, cache: &Cache) -> Option<Fi
                 && terms
                     .required_affinity
                     .iter()
-                    .all(|t| t.matches(p.namespace(), p.labels()))
+                    .all(|t| t.matches(&p.namespace, &p.labels))
             {
                 for t in &terms.required_affinity {
                     bump(&mut affinity_counts, cache, node, &t.key, 1);
                 }
             }
             for t in &terms.required_anti {
-                if t.matches(p.namespace(), p.labels()) {
+                if t.matches(&p.namespace, &p.labels) {
                     bump(&mut anti_counts, cache, node, &t.key, 1);
                 }
             }
@@ -274,16 +274,16 @@ pub(crate) fn scores(api: &ApiServer, pod: &Pod, cache: &Cache, feasible: &[usiz
             return;
         }
         for t in &terms.preferred_affinity {
-            if t.matches(p.namespace(), p.labels()) {
+            if t.matches(&p.namespace, &p.labels) {
                 bump(&mut topology, cache, node, &t.key, t.weight);
             }
         }
         for t in &terms.preferred_anti {
-            if t.matches(p.namespace(), p.labels()) {
+            if t.matches(&p.namespace, &p.labels) {
                 bump(&mut topology, cache, node, &t.key, -t.weight);
             }
         }
-        if p.has_affinity {
+        if p.affinity.is_some() {
             let existing = existing_terms(api, p);
             for t in &existing.required_affinity {
                 if t.matches(ns, labels) {

@@ -229,8 +229,7 @@ impl Scheduler {
                         Object::Pod(p) => {
                             let key = (p.metadata.namespace.clone(), p.metadata.name.clone());
                             if !fresh {
-                                let latest =
-                                    (e.type_ != EventType::Deleted).then(|| Arc::clone(&e.object));
+                                let latest = (e.type_ != EventType::Deleted).then_some(p);
                                 self.cache.apply_pod(key.clone(), latest);
                             }
                             if e.type_ != EventType::Deleted && wants_scheduling(p) {
@@ -563,7 +562,7 @@ impl Scheduler {
             if let Ok(bound) = api.bind_arc(&actor, &ns, &name, &node_name) {
                 if let Some(p) = Pod::from_object(&bound) {
                     counts.bound(p, pick);
-                    cache.apply_pod((ns.clone(), name.clone()), Some(Arc::clone(&bound)));
+                    cache.apply_pod((ns.clone(), name.clone()), Some(p));
                 }
                 events::record(
                     api,
