@@ -402,6 +402,8 @@ impl Ctx<'_> {
             }
         };
         let status = self.vars.status;
+        // A substitution starts afresh: an empty one (`$()`) succeeds.
+        self.vars.status = 0;
         self.depth += 1;
         let out = self.run_list(&list, &[]);
         self.depth -= 1;
@@ -745,6 +747,13 @@ mod tests {
         let out =
             sh.run("name=web\ncat <<EOF\nname: $name \\$x\nEOF\ncat <<'EOF'\nname: $name\nEOF\n");
         assert_eq!(out.stdout, "name: web $x\nname: $name\n");
+    }
+
+    #[test]
+    fn an_empty_substitution_succeeds_whatever_came_before() {
+        let mut sh = Shell::default();
+        assert_eq!(sh.run("false; $(); echo $?").stdout, "0\n");
+        assert_eq!(sh.run("false\n``").exit_code, 0);
     }
 
     #[test]

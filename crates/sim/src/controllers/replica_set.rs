@@ -1,9 +1,12 @@
 //! ReplicaSetController (`syncReplicaSet`): creates and deletes pods to match `spec.replicas`,
 //! adopts and releases pods by selector, chooses victims in the upstream order, writes status.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
-use crate::api::{Kind, Object, OwnerReference, Pod, ReplicaSet, replica_set::ReplicaSetStatus};
+use crate::api::{
+    Kind, Object, OwnerReference, Pod, ReplicaSet, Resource, replica_set::ReplicaSetStatus,
+};
 use crate::apiserver::{Actor, ApiServer, DeleteOptions};
 use crate::events;
 use crate::labels::Selector;
@@ -16,6 +19,100 @@ pub const BURST_REPLICAS: usize = 500;
 #[derive(Clone, Debug, Default)]
 pub struct ReplicaSetController {
     cursor: u64,
+    pods: PodIndex,
+}
+
+/// The pods of each controller and the orphans of each namespace (their latest versions, shared
+/// with the store), kept current from the watch log (the informer's indexer), so that a sync
+/// reads only the pods it may own.
+#[derive(Clone, Debug, Default)]
+struct PodIndex {
+    cursor: u64,
+    primed: bool,
+    /// (namespace, controller uid) → pods by name.
+    owned: BTreeMap<(String, String), BTreeMap<String, Arc<Object>>>,
+    /// namespace → pods without a controller, by name.
+    orphans: BTreeMap<String, BTreeMap<String, Arc<Object>>>,
+    /// (namespace, pod) → the controller uid it is indexed under (`None`: an orphan).
+    of_pod: BTreeMap<Key, Option<String>>,
+}
+
+impl PodIndex {
+    fn refresh(&mut self, api: &ApiServer) {
+        let events = if self.primed {
+            api.watch(self.cursor).ok()
+        } else {
+            None
+        };
+        match events {
+            Some(events) => {
+                for e in events {
+                    if let Object::Pod(p) = e.object.as_ref() {
+                        let key = (p.metadata.namespace.clone(), p.metadata.name.clone());
+                        let latest = (e.type_ != crate::apiserver::EventType::Deleted)
+                            .then(|| Arc::clone(&e.object));
+                        self.set(key, latest);
+                    }
+                }
+            }
+            None => {
+                // First sync or a compacted log: relist.
+                self.owned.clear();
+                self.orphans.clear();
+                self.of_pod.clear();
+                let keys: Vec<Key> = api
+                    .iter(Kind::Pod, None)
+                    .map(|o| (o.metadata().namespace.clone(), o.metadata().name.clone()))
+                    .collect();
+                for key in keys {
+                    if let Some(obj) = api.get_arc(Kind::Pod, &key.0, &key.1) {
+                        self.set(key, Some(obj));
+                    }
+                }
+                self.primed = true;
+            }
+        }
+        self.cursor = api.resource_version();
+    }
+
+    /// Indexes the latest version of a pod under its controller (`None`: deleted).
+    fn set(&mut self, key: Key, latest: Option<Arc<Object>>) {
+        if let Some(old) = self.of_pod.remove(&key) {
+            let map = match old {
+                Some(uid) => self.owned.get_mut(&(key.0.clone(), uid)),
+                None => self.orphans.get_mut(&key.0),
+            };
+            if let Some(map) = map {
+                map.remove(&key.1);
+            }
+        }
+        let Some(obj) = latest else {
+            return;
+        };
+        let controller = obj.metadata().controller().map(|r| r.uid.clone());
+        let map = match &controller {
+            Some(uid) => self.owned.entry((key.0.clone(), uid.clone())).or_default(),
+            None => self.orphans.entry(key.0.clone()).or_default(),
+        };
+        map.insert(key.1.clone(), obj);
+        self.of_pod.insert(key, controller);
+    }
+
+    /// The pods a controller owns.
+    fn owned(&self, namespace: &str, uid: &str) -> Vec<Arc<Object>> {
+        self.owned
+            .get(&(namespace.to_string(), uid.to_string()))
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The pods of a namespace without a controller.
+    fn orphans(&self, namespace: &str) -> Vec<Arc<Object>> {
+        self.orphans
+            .get(namespace)
+            .map(|m| m.values().cloned().collect())
+            .unwrap_or_default()
+    }
 }
 
 /// The controller reference a controller puts on what it creates.
@@ -100,6 +197,9 @@ impl ReplicaSetController {
             return;
         };
         let uid = rs.metadata.uid.clone();
+        self.pods.refresh(api);
+        let mut candidates = self.pods.owned(&key.0, &uid);
+        candidates.extend(self.pods.orphans(&key.0));
         // Adopt orphans that match; release owned pods that no longer match. Only those pods are
         // copied: the rest are read in place (the informer cache).
         let mut adopt = Vec::new();
@@ -108,7 +208,7 @@ impl ReplicaSetController {
         // scaling down.
         let mut active_owned = 0usize;
         let mut adopted: Vec<(RankKey, String)> = Vec::new();
-        for p in api.iter_as::<Pod>(Some(&key.0)) {
+        for p in candidates.iter().filter_map(|o| Pod::from_object(o)) {
             let controller = p.metadata.controller();
             let owned = controller.is_some_and(|r| r.uid == uid);
             if !owned && controller.is_some() {
@@ -183,7 +283,9 @@ impl ReplicaSetController {
         } else if active_len > want {
             let mut victims = adopted;
             let adopted_names: BTreeSet<String> = victims.iter().map(|(_, n)| n.clone()).collect();
-            for p in api.iter_as::<Pod>(Some(&key.0)) {
+            self.pods.refresh(api);
+            let owned = self.pods.owned(&key.0, &uid);
+            for p in owned.iter().filter_map(|o| Pod::from_object(o)) {
                 let owned = p.metadata.controller().is_some_and(|r| r.uid == uid);
                 if owned
                     && selector.matches(&p.metadata.labels)
@@ -219,7 +321,7 @@ impl ReplicaSetController {
         self.update_status(api, key, &selector);
     }
 
-    fn update_status(&self, api: &mut ApiServer, key: &Key, _selector: &Selector) {
+    fn update_status(&mut self, api: &mut ApiServer, key: &Key, _selector: &Selector) {
         let Ok(rs) = api.get_as::<ReplicaSet>(&key.0, &key.1) else {
             return;
         };
@@ -228,7 +330,9 @@ impl ReplicaSetController {
         let template_labels = Selector::from_map(&rs.spec.template.metadata.labels);
         let min_ready = rs.spec.min_ready_seconds.unwrap_or(0);
         let (mut replicas, mut labeled, mut ready, mut available) = (0, 0, 0, 0);
-        for p in api.iter_as::<Pod>(Some(&key.0)) {
+        self.pods.refresh(api);
+        let owned = self.pods.owned(&key.0, &uid);
+        for p in owned.iter().filter_map(|o| Pod::from_object(o)) {
             if p.metadata.controller().is_none_or(|r| r.uid != uid) || !is_active(p) {
                 continue;
             }

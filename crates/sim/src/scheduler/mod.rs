@@ -2,18 +2,22 @@
 //! per node, random tie-breaks from the seeded RNG, binding through the api-server, and a recorded
 //! trace of every attempt ("why is this Pending?").
 
+mod cache;
+mod interpod;
 pub mod plugins;
+mod spread;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::api::{Condition, Kind, Node, Object, Pod, Resource};
+use crate::api::{Condition, Kind, Object, Pod, Resource};
 use crate::apiserver::{Actor, ApiServer, EventType};
 use crate::clock::Time;
 use crate::events;
-use plugins::{FILTERS, NodeInfo, SCORES, Verdict};
+use cache::{Cache, Counts};
+use plugins::{FILTERS, SCORES, Verdict};
 
 /// How many scheduling attempts the scheduler remembers for the UI.
 pub const TRACE_HISTORY: usize = 256;
@@ -33,18 +37,6 @@ pub struct ScoreResult {
     pub plugin: &'static str,
     pub score: i64,
     pub weighted: i64,
-}
-
-/// The nodes of one scheduling cycle (one `sync`), read once for every pod of the queue.
-struct Cycle<'a> {
-    nodes: &'a [&'a Node],
-    /// Nodes neither cordoned nor tainted: every pod without a node name, node selector or node
-    /// affinity passes their NodeUnschedulable, NodeName, TaintToleration and NodeAffinity
-    /// filters and gets the full TaintToleration and zero NodeAffinity scores, so those plugins
-    /// need not read the node.
-    plain: &'a [bool],
-    names: &'a Arc<[String]>,
-    allocatable: &'a [(i128, i128, i128)],
 }
 
 /// Everything the scheduler decided about one node in one attempt.
@@ -78,28 +70,6 @@ fn ser_time<S: serde::Serializer>(t: &Time, s: S) -> Result<S::Ok, S::Error> {
 
 type Key = (String, String);
 
-/// Requests of the pods bound to a node: real (for filters) and non-zero (for scores).
-#[derive(Clone, Copy, Debug, Default)]
-struct Usage {
-    cpu: i128,
-    memory: i128,
-    pods: i128,
-    nonzero_cpu: i128,
-    nonzero_memory: i128,
-}
-
-impl Usage {
-    fn add(&mut self, requests: (i128, i128)) {
-        let (cpu, mem) = requests;
-        let (nzc, nzm) = plugins::non_zero(requests);
-        self.cpu = self.cpu.saturating_add(cpu);
-        self.memory = self.memory.saturating_add(mem);
-        self.pods = self.pods.saturating_add(1000);
-        self.nonzero_cpu = self.nonzero_cpu.saturating_add(nzc);
-        self.nonzero_memory = self.nonzero_memory.saturating_add(nzm);
-    }
-}
-
 /// What one attempt decided about one node, compactly: the full [`NodeTrace`] (plugin names,
 /// messages, weighted scores) is derived from it only when someone reads the attempt.
 #[derive(Clone, Debug)]
@@ -114,11 +84,15 @@ struct CompactNodeTrace {
     scores: [i64; SCORE_PLUGINS],
 }
 
-const SCORE_PLUGINS: usize = 4;
+const SCORE_PLUGINS: usize = 6;
 /// Positions in [`FILTERS`] and [`SCORES`] the per-node shortcut relies on.
 const NODE_RESOURCES_FIT: usize = 4;
 const TAINT_TOLERATION_SCORE: usize = 2;
 const NODE_AFFINITY_SCORE: usize = 3;
+const POD_TOPOLOGY_SPREAD: usize = 5;
+const INTER_POD_AFFINITY: usize = 6;
+const POD_TOPOLOGY_SPREAD_SCORE: usize = 4;
+const INTER_POD_AFFINITY_SCORE: usize = 5;
 
 /// A remembered attempt, with its [`SchedulingAttempt`] built on first read.
 #[derive(Clone, Debug)]
@@ -198,6 +172,10 @@ pub struct Scheduler {
     attempts: VecDeque<Record>,
     /// Where the next cycle starts looking (`nextStartNodeIndex`), so nodes take turns.
     next_start_node: usize,
+    /// Nodes and bound pods, kept current from the watch log.
+    cache: Cache,
+    /// Whether the cache has been filled from the store once.
+    primed: bool,
 }
 
 /// `numFeasibleNodesToFind` with the default adaptive `percentageOfNodesToScore`: every node
@@ -239,12 +217,21 @@ impl Scheduler {
     /// Reads the watch log since the last sync and queues the pods to (re)try.
     fn observe(&mut self, api: &ApiServer) {
         let mut cluster_changed = false;
+        let fresh = !self.primed;
+        if fresh {
+            self.cache.relist(api);
+            self.primed = true;
+        }
         match api.watch(self.cursor) {
             Ok(events) => {
                 for e in events {
                     match e.object.as_ref() {
                         Object::Pod(p) => {
                             let key = (p.metadata.namespace.clone(), p.metadata.name.clone());
+                            if !fresh {
+                                let latest = (e.type_ != EventType::Deleted).then_some(p);
+                                self.cache.apply_pod(key.clone(), latest);
+                            }
                             if e.type_ != EventType::Deleted && wants_scheduling(p) {
                                 if !self.unschedulable.contains(&key) || e.type_ == EventType::Added
                                 {
@@ -260,13 +247,17 @@ impl Scheduler {
                                 }
                             }
                         }
-                        Object::Node(_) => cluster_changed = true,
+                        Object::Node(_) => {
+                            cluster_changed = true;
+                            self.cache.nodes_dirty = true;
+                        }
                         _ => {}
                     }
                 }
             }
             Err(_) => {
                 // The log was compacted past our cursor: relist.
+                self.cache.relist(api);
                 for p in api.iter_as::<Pod>(None).filter(|p| wants_scheduling(p)) {
                     self.active
                         .insert((p.metadata.namespace.clone(), p.metadata.name.clone()));
@@ -277,6 +268,9 @@ impl Scheduler {
         // no back-off and no periodic flush.
         if cluster_changed {
             self.active.append(&mut self.unschedulable);
+        }
+        if self.cache.nodes_dirty {
+            self.cache.rebuild_nodes(api);
         }
         self.cursor = api.resource_version();
     }
@@ -304,43 +298,8 @@ impl Scheduler {
             .collect();
         // PrioritySort: higher priority first, then older first.
         queue.sort();
-        // The informer cache's nodes, shared with the store for the cycle.
-        let node_objects: Vec<Arc<Object>> = api
-            .iter(Kind::Node, None)
-            .filter_map(|n| api.get_arc(Kind::Node, "", &n.metadata().name))
-            .collect();
-        let nodes: Vec<&Node> = node_objects
-            .iter()
-            .filter_map(|o| Node::from_object(o))
-            .collect();
-        let names: Arc<[String]> = nodes.iter().map(|n| n.metadata.name.clone()).collect();
-        let index: BTreeMap<&str, usize> = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.as_str(), i))
-            .collect();
-        let allocatable: Vec<(i128, i128, i128)> =
-            nodes.iter().map(|n| NodeInfo::allocatable_of(n)).collect();
-        let mut usage: Vec<Usage> = vec![Usage::default(); nodes.len()];
-        for p in api.iter_as::<Pod>(None) {
-            if let Some(n) = p.node_name()
-                && !p.is_terminal()
-                && let Some(&i) = index.get(n)
-            {
-                usage[i].add(plugins::pod_requests(p));
-            }
-        }
-        drop(index);
-        let plain: Vec<bool> = nodes
-            .iter()
-            .map(|n| !n.is_unschedulable() && n.spec.taints.is_empty())
-            .collect();
-        let cycle = Cycle {
-            nodes: &nodes,
-            plain: &plain,
-            names: &names,
-            allocatable: &allocatable,
-        };
+        let mut cache = std::mem::take(&mut self.cache);
+        let mut counts = Counts::default();
         for (_, _, key) in queue {
             let Some(obj) = api.get_arc(Kind::Pod, &key.0, &key.1) else {
                 continue;
@@ -348,12 +307,18 @@ impl Scheduler {
             let Some(pod) = Pod::from_object(&obj) else {
                 continue;
             };
-            self.schedule_one(api, pod, &cycle, &mut usage);
+            self.schedule_one(api, pod, &mut cache, &mut counts);
         }
+        self.cache = cache;
     }
 
-    fn schedule_one(&mut self, api: &mut ApiServer, pod: &Pod, cycle: &Cycle, usage: &mut [Usage]) {
-        let nodes = cycle.nodes;
+    fn schedule_one(
+        &mut self,
+        api: &mut ApiServer,
+        pod: &Pod,
+        cache: &mut Cache,
+        counts: &mut Counts,
+    ) {
         let requests = plugins::pod_requests(pod);
         let nonzero = plugins::non_zero(requests);
         let plain_pod = pod.spec.node_name.as_deref().is_none_or(str::is_empty)
@@ -364,45 +329,76 @@ impl Scheduler {
                 .as_ref()
                 .and_then(|a| a.node_affinity.as_ref())
                 .is_none();
-        let want = num_feasible_nodes_to_find(nodes.len());
+        // PreFilter of the plugins that look at the other pods.
+        let spread_state = spread::pre_filter(pod, cache, counts);
+        let interpod_state = interpod::pre_filter(api, pod, cache);
+        let nodes = &cache.nodes;
+        // NodeAffinity's PreFilter: a pod pinned to nodes by name (a DaemonSet pod) is only
+        // tried on those nodes; the others count as rejected without being visited.
+        let candidates: Vec<usize> = match plugins::pinned_node_names(pod) {
+            Some(names) => names
+                .iter()
+                .filter_map(|n| cache.index.get(n).copied())
+                .collect::<BTreeSet<usize>>()
+                .into_iter()
+                .collect(),
+            None => (0..nodes.len()).collect(),
+        };
+        let absent = nodes.len() - candidates.len();
+        let want = num_feasible_nodes_to_find(candidates.len());
         let mut traces = Vec::with_capacity(want.min(nodes.len()));
-        let mut feasible: Vec<(usize, i64)> = Vec::new();
+        // (position in `traces`, node index) of the feasible nodes.
+        let mut feasible: Vec<(usize, usize)> = Vec::new();
         let mut histogram: BTreeMap<String, usize> = BTreeMap::new();
         let (mut resolvable, mut unresolvable) = (0usize, 0usize);
-        let start = if nodes.is_empty() {
+        let start = if candidates.is_empty() {
             0
         } else {
-            self.next_start_node % nodes.len()
+            self.next_start_node % candidates.len()
         };
         let mut processed = 0;
-        for offset in 0..nodes.len() {
+        for offset in 0..candidates.len() {
             if feasible.len() >= want {
                 break;
             }
-            processed += 1;
-            let idx = (start + offset) % nodes.len();
-            let (node, alloc) = (nodes[idx], &cycle.allocatable[idx]);
-            let u = usage[idx];
-            let info = NodeInfo {
-                node,
-                requested_cpu: u.cpu,
-                requested_memory: u.memory,
-                pods: u.pods,
-                nonzero_cpu: u.nonzero_cpu,
-                nonzero_memory: u.nonzero_memory,
-                allocatable: *alloc,
+            let idx = candidates[(start + offset) % candidates.len()];
+            let shortcut = plain_pod && nodes[idx].plain;
+            // The plain path only runs plugins that read usage and allocatable, and the two
+            // cluster-wide ones when they have state.
+            let info = if shortcut {
+                nodes[idx].usage_info()
+            } else {
+                match nodes[idx].info() {
+                    Some(info) => info,
+                    None => continue,
+                }
             };
+            processed += 1;
             let mut trace = CompactNodeTrace {
                 node: idx as u32,
                 passed: 0,
                 failed: None,
                 scores: [0; SCORE_PLUGINS],
             };
-            let shortcut = plain_pod && cycle.plain[idx];
             let first_filter = if shortcut { NODE_RESOURCES_FIT } else { 0 };
             trace.passed = first_filter as u8;
             for i in first_filter..FILTERS.len() {
-                match plugins::run_filter_at(i, pod, &info, requests) {
+                let verdict = match i {
+                    POD_TOPOLOGY_SPREAD => match &spread_state {
+                        Some(state) => nodes[idx]
+                            .node()
+                            .map_or(Verdict::Pass, |node| spread::filter(Some(state), node)),
+                        None => Verdict::Pass,
+                    },
+                    INTER_POD_AFFINITY => match &interpod_state {
+                        Some(state) => nodes[idx].node().map_or(Verdict::Pass, |node| {
+                            interpod::filter(Some(state), &node.metadata.labels)
+                        }),
+                        None => Verdict::Pass,
+                    },
+                    _ => plugins::run_filter_at(i, pod, &info, requests),
+                };
+                match verdict {
                     Verdict::Pass => trace.passed += 1,
                     Verdict::Fail {
                         reasons,
@@ -422,23 +418,52 @@ impl Scheduler {
                 }
             }
             if trace.failed.is_none() {
-                let mut total = 0;
-                for (i, (_, weight)) in SCORES.iter().enumerate() {
-                    let score = match i {
-                        TAINT_TOLERATION_SCORE if shortcut => 100,
+                for i in 0..POD_TOPOLOGY_SPREAD_SCORE {
+                    trace.scores[i] = match i {
+                        TAINT_TOLERATION_SCORE if shortcut => 0,
                         NODE_AFFINITY_SCORE if shortcut => 0,
                         _ => plugins::run_score_at(i, pod, &info, nonzero),
                     };
-                    total += score * weight;
-                    trace.scores[i] = score;
                 }
-                feasible.push((idx, total));
+                feasible.push((traces.len(), idx));
             }
             traces.push(trace);
         }
         if !nodes.is_empty() {
-            self.next_start_node = (start + processed) % nodes.len();
+            self.next_start_node = (self.next_start_node + processed) % nodes.len();
         }
+        // PreScore/Score/NormalizeScore over the feasible nodes, then the weighted sums.
+        let mut totals: Vec<(usize, i64)> = Vec::with_capacity(feasible.len());
+        if !feasible.is_empty() {
+            let node_indexes: Vec<usize> = feasible.iter().map(|(_, n)| *n).collect();
+            let spread_scores = spread::scores(api, pod, cache, counts, &node_indexes);
+            let interpod_scores = interpod::scores(api, pod, cache, &node_indexes);
+            for (plugin, reverse) in [(TAINT_TOLERATION_SCORE, true), (NODE_AFFINITY_SCORE, false)]
+            {
+                let mut column: Vec<i64> = feasible
+                    .iter()
+                    .map(|(t, _)| traces[*t].scores[plugin])
+                    .collect();
+                plugins::default_normalize(&mut column, reverse);
+                for ((t, _), v) in feasible.iter().zip(column) {
+                    traces[*t].scores[plugin] = v;
+                }
+            }
+            for (k, (t, n)) in feasible.iter().enumerate() {
+                let trace = &mut traces[*t];
+                trace.scores[POD_TOPOLOGY_SPREAD_SCORE] =
+                    spread_scores.get(k).copied().unwrap_or(0);
+                trace.scores[INTER_POD_AFFINITY_SCORE] =
+                    interpod_scores.get(k).copied().unwrap_or(0);
+                let total = SCORES
+                    .iter()
+                    .zip(trace.scores)
+                    .map(|((_, w), s)| s * w)
+                    .sum();
+                totals.push((*n, total));
+            }
+        }
+        let nodes = &cache.nodes;
         let ns = pod.metadata.namespace.clone();
         let name = pod.metadata.name.clone();
         let actor = Actor::scheduler();
@@ -446,13 +471,19 @@ impl Scheduler {
             namespace: ns.clone(),
             pod: name.clone(),
             time: api.now(),
-            names: Arc::clone(cycle.names),
+            names: Arc::clone(&cache.names),
             nodes: Vec::new(),
             chosen: None,
             message: None,
             full: std::sync::OnceLock::new(),
         };
-        if feasible.is_empty() {
+        if totals.is_empty() {
+            if absent > 0 {
+                *histogram
+                    .entry("node(s) didn't satisfy plugin(s) [NodeAffinity]".into())
+                    .or_default() += absent;
+                unresolvable += absent;
+            }
             let mut reasons: Vec<String> =
                 histogram.iter().map(|(r, n)| format!("{n} {r}")).collect();
             reasons.sort();
@@ -520,16 +551,19 @@ impl Scheduler {
             attempt.message = Some(message);
             self.unschedulable.insert((ns, name));
         } else {
-            let best = feasible.iter().map(|(_, s)| *s).max().unwrap_or(0);
-            let ties: Vec<usize> = feasible
+            let best = totals.iter().map(|(_, s)| *s).max().unwrap_or(0);
+            let ties: Vec<usize> = totals
                 .iter()
                 .filter(|(_, s)| *s == best)
                 .map(|(i, _)| *i)
                 .collect();
             let pick = ties[api.rng().below(ties.len() as u64) as usize];
-            let node_name = nodes[pick].metadata.name.clone();
+            let node_name = cache.names[pick].clone();
             if let Ok(bound) = api.bind_arc(&actor, &ns, &name, &node_name) {
-                usage[pick].add(requests);
+                if let Some(p) = Pod::from_object(&bound) {
+                    counts.bound(p, pick);
+                    cache.apply_pod((ns.clone(), name.clone()), Some(p));
+                }
                 events::record(
                     api,
                     &actor,

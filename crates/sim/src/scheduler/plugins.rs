@@ -1,6 +1,7 @@
 //! The scheduler framework's default Filter and Score plugins, with their upstream names and
 //! failure messages: NodeUnschedulable, NodeName, TaintToleration, NodeAffinity,
-//! NodeResourcesFit, NodeResourcesBalancedAllocation.
+//! NodeResourcesFit, NodeResourcesBalancedAllocation; PodTopologySpread and InterPodAffinity need
+//! the whole cluster and live in `spread.rs` and `interpod.rs`.
 
 use crate::api::pod::{NodeSelectorRequirement, NodeSelectorTerm, Pod};
 use crate::api::{Node, Quantity};
@@ -49,14 +50,16 @@ fn fail(reason: impl Into<String>, unresolvable: bool) -> Verdict {
     }
 }
 
-// Simplification: only these Filter plugins run; NodePorts, volume plugins, PodTopologySpread and
-// InterPodAffinity are not modelled yet, and there is no preemption (PostFilter only explains).
+// Simplification: only these Filter plugins run; NodePorts and the volume plugins are not
+// modelled yet, and there is no preemption (PostFilter only explains).
 pub const FILTERS: &[&str] = &[
     "NodeUnschedulable",
     "NodeName",
     "TaintToleration",
     "NodeAffinity",
     "NodeResourcesFit",
+    "PodTopologySpread",
+    "InterPodAffinity",
 ];
 
 pub fn run_filter(plugin: &str, pod: &Pod, info: &NodeInfo) -> Verdict {
@@ -80,6 +83,8 @@ pub(crate) fn run_filter_at(
         2 => taint_toleration(pod, info.node),
         3 => node_affinity(pod, info.node),
         4 => node_resources_fit(requests, info),
+        // PodTopologySpread and InterPodAffinity need their PreFilter state: the scheduler runs
+        // them itself.
         _ => Verdict::Pass,
     }
 }
@@ -112,7 +117,7 @@ fn node_name(pod: &Pod, node: &Node) -> Verdict {
     }
 }
 
-fn taint_toleration(pod: &Pod, node: &Node) -> Verdict {
+pub(crate) fn taint_toleration(pod: &Pod, node: &Node) -> Verdict {
     for taint in &node.spec.taints {
         if taint.effect != "NoSchedule" && taint.effect != "NoExecute" {
             continue;
@@ -164,7 +169,7 @@ pub fn term_matches(term: &NodeSelectorTerm, node: &Node) -> bool {
         })
 }
 
-fn node_affinity(pod: &Pod, node: &Node) -> Verdict {
+pub(crate) fn node_affinity(pod: &Pod, node: &Node) -> Verdict {
     let selector_ok = pod
         .spec
         .node_selector
@@ -235,13 +240,15 @@ pub(crate) fn non_zero((cpu, mem): (i128, i128)) -> (i128, i128) {
     (cpu, mem)
 }
 
-// Simplification: ImageLocality, PodTopologySpread and InterPodAffinity scores are not modelled,
-// and NormalizeScore is approximated by scoring each node on 0–100 directly.
+// Simplification: ImageLocality is not modelled (it would score 0–100 by how many nodes already
+// have the images).
 pub const SCORES: &[(&str, i64)] = &[
     ("NodeResourcesFit", 1),
     ("NodeResourcesBalancedAllocation", 1),
     ("TaintToleration", 3),
     ("NodeAffinity", 2),
+    ("PodTopologySpread", 2),
+    ("InterPodAffinity", 2),
 ];
 
 /// A Score plugin's raw score (0–100) of one feasible node.
@@ -285,18 +292,16 @@ pub(crate) fn run_score_at(i: usize, pod: &Pod, info: &NodeInfo, (cpu, mem): (i1
             let fm = mul_div(used_mem, 10_000, alloc_mem);
             (100 - (fc - fm).abs() / 200) as i64
         }
-        // Fewer intolerable PreferNoSchedule taints is better.
-        2 => {
-            let bad = info
-                .node
-                .spec
-                .taints
-                .iter()
-                .filter(|t| t.effect == "PreferNoSchedule")
-                .filter(|t| !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t)))
-                .count() as i64;
-            100 - (bad * 100).min(100)
-        }
+        // The number of intolerable PreferNoSchedule taints (normalized in reverse: fewer is
+        // better).
+        2 => info
+            .node
+            .spec
+            .taints
+            .iter()
+            .filter(|t| t.effect == "PreferNoSchedule")
+            .filter(|t| !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t)))
+            .count() as i64,
         3 => {
             let preferred = pod
                 .spec
@@ -305,16 +310,12 @@ pub(crate) fn run_score_at(i: usize, pod: &Pod, info: &NodeInfo, (cpu, mem): (i1
                 .and_then(|a| a.node_affinity.as_ref())
                 .map(|na| &na.preferred_during_scheduling_ignored_during_execution);
             let Some(terms) = preferred else { return 0 };
-            let total: i64 = terms.iter().map(|t| i64::from(t.weight)).sum();
-            if total == 0 {
-                return 0;
-            }
-            let matched: i64 = terms
+            // The sum of matching weights (normalized against the best node).
+            terms
                 .iter()
                 .filter(|t| term_matches(&t.preference, info.node))
                 .map(|t| i64::from(t.weight))
-                .sum();
-            matched * 100 / total
+                .sum()
         }
         _ => 0,
     }
@@ -323,4 +324,53 @@ pub(crate) fn run_score_at(i: usize, pod: &Pod, info: &NodeInfo, (cpu, mem): (i1
 /// Parses a quantity to thousandths, 0 if absent or malformed.
 pub fn milli(q: Option<&Quantity>) -> i128 {
     q.and_then(Quantity::milli_value).unwrap_or(0)
+}
+
+/// `helper.DefaultNormalizeScore`: scales to 0–100 against the highest score, reversed if asked.
+pub(crate) fn default_normalize(scores: &mut [i64], reverse: bool) {
+    let max = scores.iter().copied().max().unwrap_or(0).max(0);
+    if max == 0 {
+        if reverse {
+            scores.iter_mut().for_each(|s| *s = 100);
+        }
+        return;
+    }
+    for s in scores.iter_mut() {
+        let v = 100 * *s / max;
+        *s = if reverse { 100 - v } else { v };
+    }
+}
+
+/// NodeAffinity's PreFilter result: when every required term names nodes with
+/// `matchFields` `metadata.name In`, only those nodes can fit.
+///
+/// Simplification: terms that name no common node (upstream: rejected in PreFilter as
+/// conflicting) are left to the Filter, which rejects every node.
+pub(crate) fn pinned_node_names(pod: &Pod) -> Option<std::collections::BTreeSet<String>> {
+    use std::collections::BTreeSet;
+    let terms = &pod
+        .spec
+        .affinity
+        .as_ref()?
+        .node_affinity
+        .as_ref()?
+        .required_during_scheduling_ignored_during_execution
+        .as_ref()?
+        .node_selector_terms;
+    let mut names: Option<BTreeSet<String>> = None;
+    for t in terms {
+        let mut term_names: Option<BTreeSet<String>> = None;
+        for r in &t.match_fields {
+            if r.key == "metadata.name" && r.operator == "In" {
+                let s: BTreeSet<String> = r.values.iter().cloned().collect();
+                term_names = Some(match term_names {
+                    None => s,
+                    Some(prev) => prev.intersection(&s).cloned().collect(),
+                });
+            }
+        }
+        let term_names = term_names?;
+        names.get_or_insert_with(BTreeSet::new).extend(term_names);
+    }
+    names.filter(|n| !n.is_empty())
 }
