@@ -16,11 +16,13 @@ mod lexer;
 mod manifest;
 mod mutate;
 mod nodes;
+mod patch;
 mod printers;
 mod resources;
 mod root;
 mod scale;
 mod shell;
+mod verb_help;
 mod version;
 
 pub use files::{Entry, Files, normalize};
