@@ -17,6 +17,7 @@ mod manifest;
 mod mutate;
 mod nodes;
 mod patch;
+mod replace;
 mod printers;
 mod resources;
 mod root;

@@ -2,7 +2,7 @@
 
 use crate::shell::Io;
 use crate::{
-    Output, delete, describe, events, generators, get, manifest, mutate, nodes, patch, scale, version,
+    Output, delete, describe, events, generators, get, manifest, mutate, nodes, patch, replace, scale, version,
 };
 use sim::Cluster;
 
@@ -89,6 +89,7 @@ pub(crate) fn run(cluster: &mut Cluster, io: &Io, args: &[String]) -> Output {
         "api-resources" => nodes::api_resources(rest),
         "events" => events::run(cluster, rest),
         "patch" => patch::run(cluster, io, rest),
+        "replace" => replace::run(cluster, io, rest),
         known if COMMANDS.contains(&known) => Output::error(format!(
             "\"kubectl {known}\" is not available in this playground yet; try \"kubectl version\""
         )),
