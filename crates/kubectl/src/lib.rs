@@ -25,6 +25,7 @@ mod scale;
 mod shell;
 mod verb_help;
 mod version;
+mod wait;
 
 pub use files::{Entry, Files, normalize};
 pub use lexer::{LexError, split_words};

@@ -59,9 +59,19 @@ pub(crate) fn run(cluster: &mut Cluster, io: &Io, args: &[String]) -> Output {
     if parsed.int("grace-period").is_some_and(|g| g >= 0) && !force {
         return Output::error("--grace-period must have --force specified");
     }
-    let timeout = parsed.string_or_empty("timeout");
-    if !timeout.is_empty() && timeout.trim_start_matches('0') != "s" && timeout != "0" && !force {
-        return Output::error("--timeout must have --force specified");
+    if let Some(t) = parsed.string("timeout") {
+        match crate::wait::parse_go_duration(t) {
+            Err(e) => {
+                return cmd.flag_error(&format!(
+                    "invalid argument {} for \"--timeout\" flag: {e}",
+                    errors::go_quote(t)
+                ));
+            }
+            Ok(ms) if ms != 0 && !force => {
+                return Output::error("--timeout must have --force specified");
+            }
+            Ok(_) => {}
+        }
     }
     if force && options.dry_run != DryRun::None {
         return Output::error("--dry-run can not be used when --force is set");

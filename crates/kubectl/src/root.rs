@@ -2,7 +2,7 @@
 
 use crate::shell::Io;
 use crate::{
-    Output, delete, describe, events, generators, get, manifest, mutate, nodes, patch, replace, scale, version,
+    Output, delete, describe, events, generators, get, manifest, mutate, nodes, patch, replace, scale, version, wait,
 };
 use sim::Cluster;
 
@@ -90,6 +90,7 @@ pub(crate) fn run(cluster: &mut Cluster, io: &Io, args: &[String]) -> Output {
         "events" => events::run(cluster, rest),
         "patch" => patch::run(cluster, io, rest),
         "replace" => replace::run(cluster, io, rest),
+        "wait" => wait::run(cluster, rest),
         known if COMMANDS.contains(&known) => Output::error(format!(
             "\"kubectl {known}\" is not available in this playground yet; try \"kubectl version\""
         )),
