@@ -22,6 +22,7 @@ mod printers;
 mod resources;
 mod root;
 mod scale;
+mod set_env;
 mod shell;
 mod verb_help;
 mod version;
