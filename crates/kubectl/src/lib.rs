@@ -6,6 +6,7 @@
 mod coreutils;
 mod delete;
 mod describe;
+mod edit;
 mod errors;
 mod events;
 mod files;
@@ -17,8 +18,8 @@ mod manifest;
 mod mutate;
 mod nodes;
 mod patch;
-mod replace;
 mod printers;
+mod replace;
 mod resources;
 mod root;
 mod scale;
@@ -28,6 +29,7 @@ mod verb_help;
 mod version;
 mod wait;
 
+pub use edit::Editor;
 pub use files::{Entry, Files, normalize};
 pub use lexer::{LexError, split_words};
 pub use shell::{Shell, Step, Vars, sleep_duration};
@@ -80,5 +82,6 @@ pub fn run_line(cluster: &mut Cluster, line: &str) -> Output {
         &mut vars,
         line,
         &mut |_, _| {},
+        None,
     ))
 }

@@ -101,7 +101,9 @@ pub(crate) fn run(cluster: &mut Cluster, io: &Io, args: &[String]) -> Output {
         return Output::error("cannot specify --patch and --patch-file together");
     }
     if patch_text.is_empty() && patch_file.is_empty() {
-        return Output::error("must specify --patch or --patch-file containing the contents of the patch");
+        return Output::error(
+            "must specify --patch or --patch-file containing the contents of the patch",
+        );
     }
     if parsed.bool("local") && !parsed.args.is_empty() {
         return Output::error("cannot specify --local and server resources");

@@ -3,7 +3,9 @@
 
 use crate::generators::cli::{Cmd, Kind as FlagKind, flag};
 use crate::generators::common::{CREATE_FLAGS, DryRun, Options};
-use crate::manifest::{FILE_FLAGS, Failure, print_result, read_items, render_failures, with_source};
+use crate::manifest::{
+    FILE_FLAGS, Failure, print_result, read_items, render_failures, with_source,
+};
 use crate::shell::Io;
 use crate::{Output, errors, printers, verb_help};
 use sim::{Actor, Cluster, DeleteOptions, FieldValidation, StatusReason, WriteOptions};
@@ -119,10 +121,19 @@ pub(crate) fn run(cluster: &mut Cluster, io: &Io, args: &[String]) -> Output {
                         printers::kind_name(item.kind),
                         errors::go_quote(&item.name)
                     ));
-                    gone.push((item.kind, item.namespace.clone(), item.name.clone(), obj.metadata().uid.clone()));
+                    gone.push((
+                        item.kind,
+                        item.namespace.clone(),
+                        item.name.clone(),
+                        obj.metadata().uid.clone(),
+                    ));
                 }
                 Err(status) if status.reason == StatusReason::NotFound => {}
-                Err(status) => failures.push(Failure::Server(with_source(&status, "deleting", &item.source))),
+                Err(status) => failures.push(Failure::Server(with_source(
+                    &status,
+                    "deleting",
+                    &item.source,
+                ))),
             }
         }
         cluster.settle();
@@ -164,7 +175,9 @@ pub(crate) fn run(cluster: &mut Cluster, io: &Io, args: &[String]) -> Output {
             // `Helper.Replace` with overwrite: a manifest without a resourceVersion takes the
             // stored one; a stale one is a Conflict.
             let mut body = item.value.clone();
-            let stored = cluster.api().get_ref(item.kind, &item.namespace, &item.name);
+            let stored = cluster
+                .api()
+                .get_ref(item.kind, &item.namespace, &item.name);
             let has_version = body
                 .pointer("/metadata/resourceVersion")
                 .and_then(|v| v.as_str())

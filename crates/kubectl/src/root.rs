@@ -2,7 +2,8 @@
 
 use crate::shell::Io;
 use crate::{
-    Output, delete, describe, events, generators, get, manifest, mutate, nodes, patch, replace, scale, version, wait,
+    Output, delete, describe, edit, events, generators, get, manifest, mutate, nodes, patch,
+    replace, scale, version, wait,
 };
 use sim::Cluster;
 
@@ -91,6 +92,7 @@ pub(crate) fn run(cluster: &mut Cluster, io: &Io, args: &[String]) -> Output {
         "patch" => patch::run(cluster, io, rest),
         "replace" => replace::run(cluster, io, rest),
         "wait" => wait::run(cluster, rest),
+        "edit" => edit::run(cluster, io, rest),
         known if COMMANDS.contains(&known) => Output::error(format!(
             "\"kubectl {known}\" is not available in this playground yet; try \"kubectl version\""
         )),
@@ -158,6 +160,12 @@ fn help() -> String {
      \x20 label         Update the labels on a resource\n\
      \x20 annotate      Update the annotations on a resource\n\
      \x20 set image     Update the image of a pod template\n\
+     \x20 set env       Add, change, remove or list environment variables of containers\n\
+     \x20 set resources Set CPU and memory requests and limits of containers\n\
+     \x20 patch         Change fields of an object with a strategic, merge or JSON patch\n\
+     \x20 replace -f    Swap an existing object for the one in a manifest (--force: recreate)\n\
+     \x20 edit          Edit an object's YAML in an editor (where the front end has one)\n\
+     \x20 wait          Let the cluster run until objects meet a condition\n\
      \x20 rollout       Watch, list, undo or restart a deployment's rollout\n\
      \x20 events        List events, oldest first\n\
      \x20 cordon        Mark a node as unschedulable (uncordon: schedulable again)\n\

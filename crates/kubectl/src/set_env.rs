@@ -37,7 +37,10 @@ const ENV_FLAGS: &[Flag] = &[
     flag("overwrite", FlagKind::Bool),
 ];
 
-const RESOURCES_FLAGS: &[Flag] = &[flag("limits", FlagKind::String), flag("requests", FlagKind::String)];
+const RESOURCES_FLAGS: &[Flag] = &[
+    flag("limits", FlagKind::String),
+    flag("requests", FlagKind::String),
+];
 
 /// `path.Match` for the `-c` container selector: `*` and `?` wildcards.
 fn glob(pattern: &str, name: &str) -> bool {
@@ -64,17 +67,32 @@ fn pod_spec_pointer(kind: Kind) -> Option<&'static str> {
     }
 }
 
+/// The objects to change (kind and name) and the errors met finding them.
+type Targets = (Vec<(Kind, String)>, Vec<String>);
+
+/// Changes the containers of one object's pod spec.
+type EditContainers<'a> = dyn FnMut(Kind, &mut Vec<Value>) -> Result<(), String> + 'a;
+
 /// The objects named by the arguments, or by `-l` / `--all`.
-fn targets(cluster: &Cluster, parsed: &Parsed, args: &[String], namespace: &str) -> Result<(Vec<(Kind, String)>, Vec<String>), Output> {
+fn targets(
+    cluster: &Cluster,
+    parsed: &Parsed,
+    args: &[String],
+    namespace: &str,
+) -> Result<Targets, Output> {
     let requests = resources::parse(args)?;
     let all = parsed.bool("all");
     let by_selector = parsed.changed("selector");
     let has_names = requests.requests.iter().any(|r| !r.names.is_empty());
     if has_names && (all || by_selector) {
-        return Err(Output::error("name cannot be provided when a selector is specified"));
+        return Err(Output::error(
+            "name cannot be provided when a selector is specified",
+        ));
     }
     if !has_names && !all && !by_selector {
-        return Err(Output::error("resource(s) were provided, but no name was specified"));
+        return Err(Output::error(
+            "resource(s) were provided, but no name was specified",
+        ));
     }
     let list = ListOptions::labels(parsed.string_or_empty("selector"));
     let mut out = Vec::new();
@@ -101,7 +119,9 @@ fn targets(cluster: &Cluster, parsed: &Parsed, args: &[String], namespace: &str)
 fn env_name_error(name: &str) -> Option<String> {
     let valid = !name.is_empty()
         && !name.starts_with(|c: char| c.is_ascii_digit())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'));
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'));
     (!valid).then(|| format!(
         "{} is not a valid key name: a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')",
         errors::go_quote(name)
@@ -122,7 +142,7 @@ fn write_all(
     targets: &[(Kind, String)],
     mut errs: Vec<String>,
     change: &Change,
-    edit: &mut dyn FnMut(Kind, &mut Vec<Value>) -> Result<(), String>,
+    edit: &mut EditContainers,
     unchanged: &dyn Fn(Kind, &str) -> Option<String>,
 ) -> Output {
     let mut out = Output::default();
@@ -160,14 +180,24 @@ fn write_all(
             continue;
         }
         if change.dry_run == DryRun::Client {
-            out.stdout.push_str(&print_result(*kind, name, &v, &change.output, change.operation, change.dry_run));
+            out.stdout.push_str(&print_result(
+                *kind,
+                name,
+                &v,
+                &change.output,
+                change.operation,
+                change.dry_run,
+            ));
             continue;
         }
         let opts = WriteOptions {
             dry_run: change.dry_run == DryRun::Server,
             ..WriteOptions::default()
         };
-        match cluster.api_mut().update_json(&Actor::kubectl(), namespace, &v, &opts) {
+        match cluster
+            .api_mut()
+            .update_json(&Actor::kubectl(), namespace, &v, &opts)
+        {
             Ok(written) => {
                 wrote |= change.dry_run == DryRun::None;
                 out.stdout.push_str(&print_result(
@@ -200,7 +230,9 @@ pub(crate) fn env(cluster: &mut Cluster, args: &[String]) -> Output {
     if verb_help::requested(args) {
         return Output::ok(verb_help::text("set env"));
     }
-    let cmd = Cmd { path: "kubectl set env" };
+    let cmd = Cmd {
+        path: "kubectl set env",
+    };
     let specs = [SET_FLAGS, ENV_FLAGS].concat();
     let parsed = match cmd.parse(&specs, &[], args) {
         Ok(p) => p,
@@ -223,13 +255,17 @@ pub(crate) fn env(cluster: &mut Cluster, args: &[String]) -> Output {
         }
     }
     if parsed.list("filename").is_empty() && resource_args.is_empty() {
-        return Output::error("one or more resources must be specified as <resource> <name> or <resource>/<name>");
+        return Output::error(
+            "one or more resources must be specified as <resource> <name> or <resource>/<name>",
+        );
     }
     if parsed.bool("all") && parsed.changed("selector") {
         return Output::error("cannot set --all and --selector at the same time");
     }
     if !parsed.list("keys").is_empty() && !parsed.changed("from") {
-        return Output::error("when specifying --keys, a configmap or secret must be provided with --from");
+        return Output::error(
+            "when specifying --keys, a configmap or secret must be provided with --from",
+        );
     }
     let output = parsed.string_or_empty("output").to_string();
     if !output.is_empty() && parsed.bool("list") {
@@ -258,11 +294,15 @@ pub(crate) fn env(cluster: &mut Cluster, args: &[String]) -> Output {
         }
     }
     if remove.iter().any(|r| set.iter().any(|(k, _)| k == r)) {
-        return Output::error("can not both modify and remove the same environment variable in the same command");
+        return Output::error(
+            "can not both modify and remove the same environment variable in the same command",
+        );
     }
     if parsed.changed("from") || !parsed.list("filename").is_empty() || parsed.bool("local") {
         // Simplification: --from (env from a ConfigMap or Secret), -f and --local are not simulated.
-        return Output::error("kubectl set env --from, -f and --local are not available in this playground yet");
+        return Output::error(
+            "kubectl set env --from, -f and --local are not available in this playground yet",
+        );
     }
     let prefix = parsed.string_or_empty("prefix").to_string();
     for (k, _) in &mut set {
@@ -277,7 +317,11 @@ pub(crate) fn env(cluster: &mut Cluster, args: &[String]) -> Output {
     if parsed.bool("list") {
         let mut out = Output::default();
         for (kind, name) in &targets {
-            let Some(v) = cluster.api().get_ref(*kind, &namespace, name).map(sim::Object::to_json) else {
+            let Some(v) = cluster
+                .api()
+                .get_ref(*kind, &namespace, name)
+                .map(sim::Object::to_json)
+            else {
                 continue;
             };
             let Some(pointer) = pod_spec_pointer(*kind) else {
@@ -288,7 +332,10 @@ pub(crate) fn env(cluster: &mut Cluster, args: &[String]) -> Output {
                 .and_then(Value::as_array)
                 .cloned()
                 .unwrap_or_default();
-            for c in containers.iter().filter(|c| glob(&selector, c["name"].as_str().unwrap_or(""))) {
+            for c in containers
+                .iter()
+                .filter(|c| glob(&selector, c["name"].as_str().unwrap_or("")))
+            {
                 out.stdout.push_str(&format!(
                     "# {} {name}, container {}\n",
                     kind.info().plural,
@@ -297,8 +344,12 @@ pub(crate) fn env(cluster: &mut Cluster, args: &[String]) -> Output {
                 for e in c.get("env").and_then(Value::as_array).into_iter().flatten() {
                     let n = e["name"].as_str().unwrap_or("");
                     match e.get("valueFrom") {
-                        Some(from) => out.stdout.push_str(&format!("# {n} from {}\n", value_from_text(from))),
-                        None => out.stdout.push_str(&format!("{n}={}\n", e["value"].as_str().unwrap_or(""))),
+                        Some(from) => out
+                            .stdout
+                            .push_str(&format!("# {n} from {}\n", value_from_text(from))),
+                        None => out
+                            .stdout
+                            .push_str(&format!("{n}={}\n", e["value"].as_str().unwrap_or(""))),
                     }
                 }
             }
@@ -324,7 +375,11 @@ pub(crate) fn env(cluster: &mut Cluster, args: &[String]) -> Output {
             if !glob(&selector, c["name"].as_str().unwrap_or("")) {
                 continue;
             }
-            let mut env: Vec<Value> = c.get("env").and_then(Value::as_array).cloned().unwrap_or_default();
+            let mut env: Vec<Value> = c
+                .get("env")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             if !overwrite {
                 for (k, v) in &set {
                     if let Some(old) = env.iter().find(|e| e["name"] == k.as_str())
@@ -359,16 +414,32 @@ pub(crate) fn env(cluster: &mut Cluster, args: &[String]) -> Output {
         }
         Ok(())
     };
-    write_all(cluster, &namespace, &targets, errs, &change, &mut edit, &|_, _| None)
+    write_all(
+        cluster,
+        &namespace,
+        &targets,
+        errs,
+        &change,
+        &mut edit,
+        &|_, _| None,
+    )
 }
 
 /// `GetEnvVarRefString`: how `--list` names a variable set from elsewhere.
 fn value_from_text(from: &Value) -> String {
     if let Some(r) = from.get("configMapKeyRef") {
-        return format!("configmap {}, key {}", r["name"].as_str().unwrap_or(""), r["key"].as_str().unwrap_or(""));
+        return format!(
+            "configmap {}, key {}",
+            r["name"].as_str().unwrap_or(""),
+            r["key"].as_str().unwrap_or("")
+        );
     }
     if let Some(r) = from.get("secretKeyRef") {
-        return format!("secret {}, key {}", r["name"].as_str().unwrap_or(""), r["key"].as_str().unwrap_or(""));
+        return format!(
+            "secret {}, key {}",
+            r["name"].as_str().unwrap_or(""),
+            r["key"].as_str().unwrap_or("")
+        );
     }
     if let Some(r) = from.get("fieldRef") {
         return format!("field path {}", r["fieldPath"].as_str().unwrap_or(""));
@@ -388,7 +459,9 @@ fn resource_list(spec: &str) -> Result<Map<String, Value>, String> {
     for pair in spec.split(',') {
         let parts: Vec<&str> = pair.split('=').collect();
         let [name, quantity] = parts.as_slice() else {
-            return Err(format!("Invalid argument syntax {pair}, expected <resource>=<value>"));
+            return Err(format!(
+                "Invalid argument syntax {pair}, expected <resource>=<value>"
+            ));
         };
         if sim::api::meta::parse_quantity_milli(quantity).is_none() {
             return Err(sim::api::meta::QUANTITY_FORMAT_ERROR.to_string());
@@ -403,7 +476,9 @@ pub(crate) fn resources_cmd(cluster: &mut Cluster, args: &[String]) -> Output {
     if verb_help::requested(args) {
         return Output::ok(verb_help::text("set resources"));
     }
-    let cmd = Cmd { path: "kubectl set resources" };
+    let cmd = Cmd {
+        path: "kubectl set resources",
+    };
     let specs = [SET_FLAGS, RESOURCES_FLAGS].concat();
     let parsed = match cmd.parse(&specs, &[], args) {
         Ok(p) => p,
@@ -422,7 +497,9 @@ pub(crate) fn resources_cmd(cluster: &mut Cluster, args: &[String]) -> Output {
     }
     if !parsed.list("filename").is_empty() || parsed.bool("local") {
         // Simplification: -f and --local are not simulated.
-        return Output::error("kubectl set resources -f and --local are not available in this playground yet");
+        return Output::error(
+            "kubectl set resources -f and --local are not available in this playground yet",
+        );
     }
     let namespace = namespace_of(&parsed);
     let (targets, errs) = match targets(cluster, &parsed, &parsed.args, &namespace) {
@@ -442,7 +519,9 @@ pub(crate) fn resources_cmd(cluster: &mut Cluster, args: &[String]) -> Output {
     let limits_text = parsed.string_or_empty("limits");
     let requests_text = parsed.string_or_empty("requests");
     if limits_text.is_empty() && requests_text.is_empty() {
-        return Output::error("you must specify an update to requests or limits (in the form of --requests/--limits)");
+        return Output::error(
+            "you must specify an update to requests or limits (in the form of --requests/--limits)",
+        );
     }
     let (limits, requests) = match (resource_list(limits_text), resource_list(requests_text)) {
         (Ok(l), Ok(r)) => (l, r),
@@ -462,7 +541,9 @@ pub(crate) fn resources_cmd(cluster: &mut Cluster, args: &[String]) -> Output {
                 continue;
             }
             matched = true;
-            let Some(obj) = c.as_object_mut() else { continue };
+            let Some(obj) = c.as_object_mut() else {
+                continue;
+            };
             let res = obj.entry("resources").or_insert_with(|| json!({}));
             for (field, list) in [("limits", &limits), ("requests", &requests)] {
                 if list.is_empty() {
@@ -490,5 +571,7 @@ pub(crate) fn resources_cmd(cluster: &mut Cluster, args: &[String]) -> Output {
             errors::go_quote(name)
         ))
     };
-    write_all(cluster, &namespace, &targets, errs, &change, &mut edit, &unchanged)
+    write_all(
+        cluster, &namespace, &targets, errs, &change, &mut edit, &unchanged,
+    )
 }

@@ -161,7 +161,10 @@ fn condition_of(text: &str) -> Result<Condition, String> {
             .map(|v| v.trim_matches(|c| c == '\'' || c == '"').to_string());
         return Ok(Condition::JsonPath(path, value));
     }
-    Err(format!("unrecognized condition: {}", errors::go_quote(text)))
+    Err(format!(
+        "unrecognized condition: {}",
+        errors::go_quote(text)
+    ))
 }
 
 /// Whether the object (`None`: it does not exist) meets the condition.
@@ -172,7 +175,9 @@ fn met(condition: &Condition, object: Option<&Value>) -> bool {
         (_, None) => false,
         (Condition::Status(name, value), Some(o)) => {
             let generation = o.pointer("/metadata/generation").and_then(Value::as_i64);
-            let observed = o.pointer("/status/observedGeneration").and_then(Value::as_i64);
+            let observed = o
+                .pointer("/status/observedGeneration")
+                .and_then(Value::as_i64);
             if let (Some(g), Some(seen)) = (generation, observed)
                 && seen < g
             {
@@ -182,7 +187,9 @@ fn met(condition: &Condition, object: Option<&Value>) -> bool {
                 .and_then(Value::as_array)
                 .is_some_and(|cs| {
                     cs.iter().any(|c| {
-                        c["type"].as_str().is_some_and(|t| t.eq_ignore_ascii_case(name))
+                        c["type"]
+                            .as_str()
+                            .is_some_and(|t| t.eq_ignore_ascii_case(name))
                             && c["status"]
                                 .as_str()
                                 .is_some_and(|s| s.eq_ignore_ascii_case(value))
@@ -300,7 +307,12 @@ pub(crate) fn run(cluster: &mut Cluster, args: &[String]) -> Output {
         }
         for name in &r.names {
             match cluster.api().get(r.kind, &namespace, name) {
-                Ok(o) => targets.push((r.kind, namespace.clone(), name.clone(), o.metadata().uid.clone())),
+                Ok(o) => targets.push((
+                    r.kind,
+                    namespace.clone(),
+                    name.clone(),
+                    o.metadata().uid.clone(),
+                )),
                 Err(_) if deleting => {}
                 Err(_) if conditions.iter().all(|c| matches!(c, Condition::Create)) => {
                     targets.push((r.kind, namespace.clone(), name.clone(), String::new()));

@@ -26,6 +26,8 @@ use syntax::{Command, ErrTarget, Joint, List, ParseError, Seg, Stdin, Word, pars
 pub(crate) struct Io<'a> {
     pub files: &'a Files,
     pub stdin: Option<&'a str>,
+    /// The front end's editor, for `kubectl edit` (none: the command explains the alternative).
+    pub editor: Option<&'a crate::Editor>,
 }
 
 /// The cluster and the files beside it: what a playground session keeps.
@@ -34,6 +36,8 @@ pub struct Shell {
     pub cluster: Cluster,
     pub files: Files,
     pub vars: Vars,
+    /// The editor `kubectl edit` opens; front ends set it (the native CLI runs `$EDITOR`).
+    pub editor: Option<crate::Editor>,
 }
 
 /// One command the shell ran: its text (with any heredoc) and what it printed.
@@ -57,6 +61,7 @@ impl Shell {
             cluster,
             files: Files::new(),
             vars: Vars::default(),
+            editor: None,
         }
     }
 
@@ -84,6 +89,7 @@ impl Shell {
             &mut self.vars,
             text,
             prepare,
+            self.editor.as_ref(),
         )
     }
 }
@@ -125,6 +131,7 @@ struct Ctx<'a> {
     cluster: &'a mut Cluster,
     files: &'a mut Files,
     vars: &'a mut Vars,
+    editor: Option<&'a crate::Editor>,
     depth: usize,
     /// The status of the last `$(…)`, which an assignment alone returns.
     substitution_status: Option<i32>,
@@ -138,11 +145,13 @@ pub(crate) fn run_text(
     vars: &mut Vars,
     text: &str,
     prepare: &mut dyn FnMut(&str, &mut Files),
+    editor: Option<&crate::Editor>,
 ) -> Vec<Step> {
     let mut ctx = Ctx {
         cluster,
         files,
         vars,
+        editor,
         depth: 0,
         substitution_status: None,
     };
@@ -560,7 +569,14 @@ impl Ctx<'_> {
         };
         let files = &mut *self.files;
         match name.as_str() {
-            "kubectl" | "k" => root::run(self.cluster, &Io { files, stdin }, args),
+            "kubectl" | "k" => {
+                let io = Io {
+                    files,
+                    stdin,
+                    editor: self.editor,
+                };
+                root::run(self.cluster, &io, args)
+            }
             "ls" => files::ls(files, args),
             "cat" => files::cat(files, args, stdin),
             "rm" => files::rm(files, args),

@@ -127,7 +127,11 @@ fn array_index(token: &str, len: usize, allow_end: bool) -> Result<usize, String
     let i: usize = token
         .parse()
         .map_err(|_| format!("invalid array index {token}"))?;
-    let limit = if allow_end { len } else { len.saturating_sub(1) };
+    let limit = if allow_end {
+        len
+    } else {
+        len.saturating_sub(1)
+    };
     if i > limit || (!allow_end && len == 0) {
         return Err("index out of bounds".to_string());
     }
@@ -149,7 +153,10 @@ fn get_at<'a>(doc: &'a Value, tokens: &[String]) -> Result<&'a Value, String> {
 }
 
 /// The container holding the last token, and that token.
-fn parent_of<'a>(doc: &'a mut Value, tokens: &'a [String]) -> Result<(&'a mut Value, &'a str), String> {
+fn parent_of<'a>(
+    doc: &'a mut Value,
+    tokens: &'a [String],
+) -> Result<(&'a mut Value, &'a str), String> {
     let Some((last, parents)) = tokens.split_last() else {
         return Err("the root has no parent".into());
     };
