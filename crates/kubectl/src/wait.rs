@@ -25,12 +25,17 @@ const WAIT_FLAGS: &[Flag] = &[
     flag("template", FlagKind::String),
 ];
 
-/// How often the condition is checked, in virtual milliseconds.
+/// How often the condition is checked, in virtual milliseconds, after `waited` of them.
 // Simplification: kubectl watches and reacts at once; Timonel moves the clock a second at a
-// time for the first minute and five seconds at a time after that.
+// time for the first minute, then five seconds at a time.
 fn step_millis(waited: u64) -> u64 {
     if waited < 60_000 { 1_000 } else { 5_000 }
 }
+
+/// The longest wait Timonel simulates (kubectl's negative `--timeout` means a week).
+// Simplification: like `rollout status`, waiting stops after 10 virtual minutes, so a longer
+// or negative `--timeout` times out then.
+const LIMIT_MILLIS: u64 = 600_000;
 
 /// Go's `time.ParseDuration`, in milliseconds (sub-millisecond parts are dropped).
 pub(crate) fn parse_go_duration(text: &str) -> Result<i64, String> {
@@ -240,9 +245,9 @@ pub(crate) fn run(cluster: &mut Cluster, args: &[String]) -> Output {
     };
     // A negative timeout waits a week.
     let timeout_ms = if timeout_ms < 0 {
-        7 * 24 * 3_600_000
+        LIMIT_MILLIS
     } else {
-        timeout_ms as u64
+        (timeout_ms as u64).min(LIMIT_MILLIS)
     };
     let fors = parsed.list("for");
     if fors.is_empty() {

@@ -69,16 +69,20 @@ pub fn apply_patch(doc: &mut Value, patch: &Patch) -> Result<(), Status> {
     }
 }
 
-/// `jsonpatch.DecodePatch`: a JSON array of objects.
-fn decode_json_patch(body: &Value) -> Result<Vec<Map<String, Value>>, String> {
-    let go_type = |v: &Value| match v {
+/// How Go's `encoding/json` names a JSON value's type in its errors.
+fn go_type(v: &Value) -> &'static str {
+    match v {
         Value::Null => "null",
         Value::Bool(_) => "bool",
         Value::Number(_) => "number",
         Value::String(_) => "string",
         Value::Array(_) => "array",
         Value::Object(_) => "object",
-    };
+    }
+}
+
+/// `jsonpatch.DecodePatch`: a JSON array of objects.
+fn decode_json_patch(body: &Value) -> Result<Vec<Map<String, Value>>, String> {
     let Value::Array(items) = body else {
         return Err(format!(
             "json: cannot unmarshal {} into Go value of type jsonpatch.Patch",
@@ -275,10 +279,10 @@ fn merge_key(field: &str) -> Option<&'static str> {
 
 pub fn apply(doc: &mut Value, patch: &Value, patch_type: PatchType) -> Result<(), String> {
     if !patch.is_object() {
-        return Err(
-            "json: cannot unmarshal array into Go value of type map[string]interface {}"
-                .to_string(),
-        );
+        return Err(format!(
+            "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+            go_type(patch)
+        ));
     }
     merge(doc, patch, patch_type == PatchType::Strategic);
     Ok(())
