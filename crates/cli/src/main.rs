@@ -290,6 +290,7 @@ fn repl(mut shell: kubectl::Shell) -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
+    shell.editor = Some(terminal_editor());
     let mut stdout = io::stdout();
     let mut lines = stdin.lock().lines();
     loop {
@@ -304,6 +305,37 @@ fn repl(mut shell: kubectl::Shell) -> ExitCode {
         eprint!("{}", out.stderr);
     }
     ExitCode::SUCCESS
+}
+
+/// `kubectl edit` at the interactive prompt: kubectl's choice of editor (`$KUBE_EDITOR`, then
+/// `$EDITOR`, then `vi`) run on a temporary file holding the object.
+fn terminal_editor() -> kubectl::Editor {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static EDITS: AtomicUsize = AtomicUsize::new(0);
+    kubectl::Editor::new(|text| {
+        let editor = ["KUBE_EDITOR", "EDITOR"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
+            .unwrap_or_else(|| "vi".to_string());
+        let n = EDITS.fetch_add(1, Ordering::Relaxed);
+        let path =
+            std::env::temp_dir().join(format!("kubectl-edit-{}-{n}.yaml", std::process::id()));
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{editor} \"$1\""))
+            .arg("sh")
+            .arg(&path)
+            .status();
+        let edited = std::fs::read_to_string(&path);
+        let _ = std::fs::remove_file(&path);
+        match status {
+            Ok(s) if s.success() => {
+                edited.map_err(|e| format!("cannot read {}: {e}", path.display()))
+            }
+            _ => Err(format!("there was a problem with the editor \"{editor}\"")),
+        }
+    })
 }
 
 #[cfg(test)]

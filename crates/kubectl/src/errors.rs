@@ -7,7 +7,11 @@ use sim::{Status, StatusReason};
 pub fn status_text(status: &Status) -> String {
     if status.reason == StatusReason::Invalid {
         let Some(details) = status.details.as_deref() else {
-            return "The request is invalid".to_string();
+            // `CheckErr` with no details includes the message (a JSON patch that does not apply).
+            if status.message.is_empty() {
+                return "The request is invalid".to_string();
+            }
+            return format!("The request is invalid: {}", status.message);
         };
         let mut s = "The request is invalid".to_string();
         if !details.kind.is_empty() || !details.name.is_empty() {

@@ -9,6 +9,7 @@ mod delete;
 mod describe;
 mod describe_network;
 mod drain;
+mod edit;
 mod errors;
 mod events;
 mod explain;
@@ -20,16 +21,22 @@ mod lexer;
 mod manifest;
 mod mutate;
 mod nodes;
+mod patch;
 mod printers;
+mod replace;
 mod resources;
 mod root;
 mod scale;
+mod set_env;
 mod shell;
 mod taint;
 mod top;
+mod verb_help;
 mod version;
+mod wait;
 
 pub use config::KubeConfig;
+pub use edit::Editor;
 pub use files::{Entry, Files, normalize};
 pub use lexer::{LexError, split_words};
 pub use shell::{Shell, Step, Vars, sleep_duration};
@@ -84,5 +91,6 @@ pub fn run_line(cluster: &mut Cluster, line: &str) -> Output {
         &mut kubeconfig,
         line,
         &mut |_, _| {},
+        None,
     ))
 }

@@ -70,7 +70,7 @@ pub fn render_failures(failures: &[Failure]) -> String {
 }
 
 /// `AddSourceToErr`: `error when <verb> "<source>": <message>`.
-fn with_source(status: &Status, verb: &str, source: &str) -> Status {
+pub(crate) fn with_source(status: &Status, verb: &str, source: &str) -> Status {
     let mut s = status.clone();
     s.message = format!(
         "error when {verb} {}: {}",
@@ -171,7 +171,7 @@ const PARSER_PROBLEMS: &[&str] = &[
 ];
 
 /// go-yaml's `yaml: line N: problem` for a serde_yaml error.
-fn go_yaml_error(err: &serde_yaml::Error) -> String {
+pub(crate) fn go_yaml_error(err: &serde_yaml::Error) -> String {
     let text = err.to_string();
     let problem = text
         .split(" at line ")
@@ -527,7 +527,7 @@ fn gvk(kind: Kind) -> String {
 }
 
 /// kubectl's printer after a write: the object, its name, or `<kind>/<name> <operation>`.
-fn print_result(
+pub(crate) fn print_result(
     kind: Kind,
     name: &str,
     object: &Value,
@@ -551,7 +551,7 @@ fn print_result(
     }
 }
 
-const FILE_FLAGS: &[Flag] = &[
+pub(crate) const FILE_FLAGS: &[Flag] = &[
     short("filename", 'f', FlagKind::StringSlice),
     short("recursive", 'R', FlagKind::Bool),
     short("kustomize", 'k', FlagKind::String),

@@ -261,8 +261,13 @@ fn pod_spec_pointer(kind: Kind) -> &'static str {
 /// `kubectl set image TYPE/NAME CONTAINER=IMAGE…`.
 pub fn set(cluster: &mut Cluster, args: &[String]) -> Output {
     let Some((sub, rest)) = args.split_first() else {
-        return Output::error("\"kubectl set\" needs a subcommand: image");
+        return Output::error("\"kubectl set\" needs a subcommand: image, env or resources");
     };
+    match sub.as_str() {
+        "env" => return crate::set_env::env(cluster, rest),
+        "resources" => return crate::set_env::resources_cmd(cluster, rest),
+        _ => {}
+    }
     if sub != "image" {
         return Output::error(format!(
             "\"kubectl set {sub}\" is not available in this playground yet; try \"kubectl set image\""

@@ -2,8 +2,8 @@
 
 use crate::shell::Io;
 use crate::{
-    Output, config, delete, describe, drain, events, explain, generators, get, manifest, mutate,
-    nodes, scale, taint, top, version,
+    Output, config, delete, describe, drain, edit, events, explain, generators, get, manifest,
+    mutate, nodes, patch, replace, scale, taint, top, version, wait,
 };
 use sim::Cluster;
 
@@ -102,6 +102,10 @@ fn dispatch(cluster: &mut Cluster, io: &mut Io, args: &[String]) -> Output {
         "config" => config::run(io.kubeconfig, rest),
         "cluster-info" => config::cluster_info(cluster, rest),
         "api-versions" => config::api_versions(rest),
+        "patch" => patch::run(cluster, io, rest),
+        "replace" => replace::run(cluster, io, rest),
+        "wait" => wait::run(cluster, rest),
+        "edit" => edit::run(cluster, io, rest),
         known if COMMANDS.contains(&known) => Output::error(format!(
             "\"kubectl {known}\" is not available in this playground yet; try \"kubectl version\""
         )),
@@ -169,6 +173,12 @@ fn help() -> String {
      \x20 label         Update the labels on a resource\n\
      \x20 annotate      Update the annotations on a resource\n\
      \x20 set image     Update the image of a pod template\n\
+     \x20 set env       Add, change, remove or list environment variables of containers\n\
+     \x20 set resources Set CPU and memory requests and limits of containers\n\
+     \x20 patch         Change fields of an object with a strategic, merge or JSON patch\n\
+     \x20 replace -f    Swap an existing object for the one in a manifest (--force: recreate)\n\
+     \x20 edit          Edit an object's YAML in an editor (where the front end has one)\n\
+     \x20 wait          Let the cluster run until objects meet a condition\n\
      \x20 rollout       Watch, list, undo or restart a deployment's rollout\n\
      \x20 events        List events, oldest first\n\
      \x20 cordon        Mark a node as unschedulable (uncordon: schedulable again)\n\

@@ -29,6 +29,8 @@ pub(crate) struct Io<'a> {
     pub stdin: Option<&'a str>,
     /// The client's kubeconfig (`kubectl config` changes it).
     pub kubeconfig: &'a mut KubeConfig,
+    /// The front end's editor, for `kubectl edit` (none: the command explains the alternative).
+    pub editor: Option<&'a crate::Editor>,
 }
 
 /// The cluster and the files beside it: what a playground session keeps.
@@ -39,6 +41,8 @@ pub struct Shell {
     pub vars: Vars,
     /// The kubeconfig kubectl reads (kind's, for a cluster named `timonel`).
     pub kubeconfig: KubeConfig,
+    /// The editor `kubectl edit` opens; front ends set it (the native CLI runs `$EDITOR`).
+    pub editor: Option<crate::Editor>,
 }
 
 /// One command the shell ran: its text (with any heredoc) and what it printed.
@@ -63,6 +67,7 @@ impl Shell {
             files: Files::new(),
             vars: Vars::default(),
             kubeconfig: KubeConfig::default(),
+            editor: None,
         }
     }
 
@@ -91,6 +96,7 @@ impl Shell {
             &mut self.kubeconfig,
             text,
             prepare,
+            self.editor.as_ref(),
         )
     }
 }
@@ -133,6 +139,7 @@ struct Ctx<'a> {
     files: &'a mut Files,
     vars: &'a mut Vars,
     kubeconfig: &'a mut KubeConfig,
+    editor: Option<&'a crate::Editor>,
     depth: usize,
     /// The status of the last `$(…)`, which an assignment alone returns.
     substitution_status: Option<i32>,
@@ -147,12 +154,14 @@ pub(crate) fn run_text(
     kubeconfig: &mut KubeConfig,
     text: &str,
     prepare: &mut dyn FnMut(&str, &mut Files),
+    editor: Option<&crate::Editor>,
 ) -> Vec<Step> {
     let mut ctx = Ctx {
         cluster,
         files,
         vars,
         kubeconfig,
+        editor,
         depth: 0,
         substitution_status: None,
     };
@@ -580,6 +589,7 @@ impl Ctx<'_> {
                         files,
                         stdin,
                         kubeconfig,
+                        editor: self.editor,
                     },
                     args,
                 )

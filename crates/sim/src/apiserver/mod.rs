@@ -643,7 +643,7 @@ impl ApiServer {
         let info = kind.info();
         let old = self.get(kind, namespace, name)?;
         let mut doc = old.to_json();
-        patch::apply(&mut doc, &patch.body, patch.type_).map_err(Status::bad_request)?;
+        patch::apply_patch(&mut doc, patch)?;
         let decoded = Object::from_json_as(kind, &doc)?;
         let mut obj = decoded.object;
         {
