@@ -300,6 +300,9 @@ struct NodeAgent {
     pods: BTreeMap<Key, PodWorker>,
     /// Pod IPs in use on this node.
     ips: BTreeSet<String>,
+    /// The host part of the last address handed out: like CNI's host-local IPAM, the next pod
+    /// gets the next free address after it, so a freed address is not reused at once.
+    last_host: u32,
 }
 
 impl NodeAgent {
@@ -311,10 +314,14 @@ impl NodeAgent {
             .unwrap_or("10.244.0.0")
             .rsplit_once('.')
             .map_or("10.244.0".to_string(), |(p, _)| p.to_string());
-        for host in 2..255 {
+        // Hosts 2..=254 (`.1` is the bridge), starting after the last one handed out.
+        let start = self.last_host.max(1);
+        for k in 1..=253 {
+            let host = (start + k - 2) % 253 + 2;
             let ip = format!("{prefix}.{host}");
             if !self.ips.contains(&ip) {
                 self.ips.insert(ip.clone());
+                self.last_host = host;
                 return ip;
             }
         }
