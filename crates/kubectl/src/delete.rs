@@ -57,15 +57,10 @@ pub(crate) fn run(cluster: &mut Cluster, io: &Io, args: &[String]) -> Output {
             "unable to match a printer suitable for the output format \"{output}\", allowed formats are: name"
         ));
     }
-    let dry_run = match parsed.string("dry-run") {
-        None | Some("none") => None,
-        Some("client") | Some("unchanged") => Some(" (dry run)"),
-        Some("server") => Some(" (server dry run)"),
-        Some(other) => {
-            return Output::error(format!(
-                "Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
-            ));
-        }
+    let dry_run = match crate::generators::common::DryRun::parse(parsed.string("dry-run")) {
+        Ok((crate::generators::common::DryRun::None, _)) => None,
+        Ok((mode, _)) => Some(mode.suffix()),
+        Err(out) => return out,
     };
     let cascade = match parsed.string("cascade") {
         None | Some("background") | Some("true") => PropagationPolicy::Background,

@@ -210,15 +210,9 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
         Ok(p) => p,
         Err(out) => return out,
     };
-    let dry_run = match parsed.string("dry-run") {
-        None | Some("none") | Some("false") => None,
-        Some("unchanged") | Some("client") | Some("true") => Some("client"),
-        Some("server") => Some("server"),
-        Some(other) => {
-            return Output::error(format!(
-                "Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
-            ));
-        }
+    let dry_run = match crate::generators::common::DryRun::parse(parsed.string("dry-run")) {
+        Ok((mode, _)) => mode.name(),
+        Err(out) => return out,
     };
     let timeout = match parsed.string("timeout") {
         None => 0,

@@ -34,18 +34,7 @@ pub(crate) const NO_RESOURCES: &str = "You must provide one or more resources by
 
 /// `GetDryRunStrategy`, with the deprecation warning of a bare `--dry-run`.
 pub(crate) fn dry_run_of(value: Option<&str>) -> Result<(DryRun, Option<&'static str>), Output> {
-    match value {
-        None | Some("none") => Ok((DryRun::None, None)),
-        Some("client") => Ok((DryRun::Client, None)),
-        Some("server") => Ok((DryRun::Server, None)),
-        Some("unchanged") => Ok((
-            DryRun::Client,
-            Some("Warning: --dry-run is deprecated and can be replaced with --dry-run=client.\n"),
-        )),
-        Some(other) => Err(Output::error(format!(
-            "Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
-        ))),
-    }
+    DryRun::parse(value)
 }
 
 /// The printers the playground has after a write: the object, its name, or the success line.

@@ -48,15 +48,10 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
             "-o {output} is not available for \"kubectl scale\" in this playground yet; use -o name"
         ));
     }
-    let dry_run = match parsed.string("dry-run") {
-        None | Some("none") => None,
-        Some("client") | Some("unchanged") => Some(" (dry run)"),
-        Some("server") => Some(" (server dry run)"),
-        Some(other) => {
-            return Output::error(format!(
-                "Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
-            ));
-        }
+    let dry_run = match crate::generators::common::DryRun::parse(parsed.string("dry-run")) {
+        Ok((crate::generators::common::DryRun::None, _)) => None,
+        Ok((mode, _)) => Some(mode.suffix()),
+        Err(out) => return out,
     };
     if parsed.args.is_empty() {
         return Output::error(

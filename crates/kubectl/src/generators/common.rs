@@ -26,6 +26,57 @@ pub enum DryRun {
     Server,
 }
 
+const DRY_RUN_DEPRECATED: &str =
+    "Warning: --dry-run is deprecated and can be replaced with --dry-run=client.\n";
+
+impl DryRun {
+    /// kubectl's `GetDryRunStrategy` for `--dry-run`'s value: the mode, and the deprecation
+    /// warning the bare flag prints.
+    pub fn parse(value: Option<&str>) -> Result<(DryRun, Option<&'static str>), Output> {
+        match value {
+            None | Some("none") => Ok((DryRun::None, None)),
+            Some("client") => Ok((DryRun::Client, None)),
+            Some("server") => Ok((DryRun::Server, None)),
+            Some("unchanged") => Ok((DryRun::Client, Some(DRY_RUN_DEPRECATED))),
+            // Go's ParseBool spellings, still accepted with a deprecation warning.
+            // Simplification: every true spelling is named `true` in the warning.
+            Some("1" | "t" | "T" | "TRUE" | "true" | "True") => Ok((
+                DryRun::Client,
+                Some(
+                    "Warning: --dry-run=true is deprecated (boolean value) and can be replaced with --dry-run=client.\n",
+                ),
+            )),
+            Some("0" | "f" | "F" | "FALSE" | "false" | "False") => Ok((
+                DryRun::None,
+                Some(
+                    "Warning: --dry-run=false is deprecated (boolean value) and can be replaced with --dry-run=none.\n",
+                ),
+            )),
+            Some(other) => Err(Output::error(format!(
+                "Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+            ))),
+        }
+    }
+
+    /// What follows an outcome line: ` (dry run)`, ` (server dry run)` or nothing.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            DryRun::None => "",
+            DryRun::Client => " (dry run)",
+            DryRun::Server => " (server dry run)",
+        }
+    }
+
+    /// The mode as drain and taint name it: `None`, `Some("client")`, `Some("server")`.
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            DryRun::None => None,
+            DryRun::Client => Some("client"),
+            DryRun::Server => Some("server"),
+        }
+    }
+}
+
 /// The generated object and what kubectl needs to name it.
 #[derive(Clone, Debug)]
 pub struct Generated {
@@ -57,23 +108,10 @@ impl Options {
     /// `GetDryRunStrategy` and `PrintFlags.ToPrinter`, in that order.
     pub fn from_flags(parsed: &Parsed) -> Result<Options, Output> {
         let mut warning = None;
-        let dry_run = match parsed.string("dry-run") {
-            None | Some("none") => DryRun::None,
-            Some("client") => DryRun::Client,
-            Some("server") => DryRun::Server,
-            Some("unchanged") => {
-                warning = Some(
-                    "Warning: --dry-run is deprecated and can be replaced with --dry-run=client.\n"
-                        .to_string(),
-                );
-                DryRun::Client
-            }
-            Some(other) => {
-                return Err(Output::error(format!(
-                    "Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
-                )));
-            }
-        };
+        let (dry_run, deprecated) = DryRun::parse(parsed.string("dry-run"))?;
+        if let Some(w) = deprecated {
+            warning = Some(w.to_string());
+        }
         let output = parsed.string_or_empty("output").to_string();
         match output.as_str() {
             "" | "yaml" | "json" | "name" => {}
