@@ -83,6 +83,7 @@ fn dispatch(cluster: &mut Cluster, io: &mut Io, args: &[String]) -> Output {
         "create" => generators::create(cluster, rest),
         "apply" => manifest::apply(cluster, io, rest),
         "run" => generators::run(cluster, rest),
+        "expose" => generators::expose::run(cluster, rest),
         "get" => get::run(cluster, rest),
         "delete" => delete::run(cluster, io, rest),
         "scale" => scale::run(cluster, rest),
@@ -163,9 +164,10 @@ fn help() -> String {
      Timonel is growing command by command. Available now:\n\
      \x20 apply -f      Create or update objects from manifests (a file, a folder, or - for\n\
      \x20               a heredoc); create -f and delete -f read them too\n\
-     \x20 create        Create a resource: deployment, namespace, configmap, secret generic\n\
-     \x20               (service, job and ingress with --dry-run=client)\n\
+     \x20 create        Create a resource: deployment, namespace, configmap, secret generic,\n\
+     \x20               service, ingress (job with --dry-run=client)\n\
      \x20 run           Run a particular image on the cluster\n\
+     \x20 expose        Make a Service for a deployment, replica set, pod or service\n\
      \x20 get           Display one or many resources (-w follows changes)\n\
      \x20 delete        Delete resources by names, label selectors or --all\n\
      \x20 scale         Set a new size for a deployment or replica set\n\

@@ -94,6 +94,8 @@ pub struct Options {
     /// `-n` when given on the command line (kubectl's `EnforceNamespace`).
     pub namespace: Option<String>,
     pub save_config: bool,
+    /// What the outcome line says was done: `created`, or `exposed` for `kubectl expose`.
+    pub verb: &'static str,
     warning: Option<String>,
 }
 
@@ -142,6 +144,7 @@ impl Options {
             output,
             namespace: parsed.string("namespace").map(str::to_string),
             save_config: parsed.bool("save-config"),
+            verb: "created",
             warning,
         })
     }
@@ -161,7 +164,7 @@ impl Options {
             save_config(&mut generated.doc);
         }
         let mut out = match self.dry_run {
-            DryRun::Client => Output::ok(print(&generated, &self.output)),
+            DryRun::Client => Output::ok(print(&generated, &self.output, self.verb)),
             DryRun::None | DryRun::Server => self.send(cluster, &generated),
         };
         if let Some(w) = &self.warning {
@@ -212,13 +215,14 @@ impl Options {
                     kind,
                     &self.output,
                     self.dry_run == DryRun::Server,
+                    self.verb,
                 ));
                 for w in written.warnings {
                     out.stderr.push_str(&format!("Warning: {w}\n"));
                 }
                 out
             }
-            Err(status) if generated.resource == "service" => {
+            Err(status) if generated.resource == "service" && self.verb == "created" => {
                 // `fmt.Errorf("failed to create %s service: %v", type, err)`
                 let type_ = body
                     .pointer("/spec/type")
@@ -260,25 +264,26 @@ fn print_created(
     kind: sim::Kind,
     output: &str,
     server_dry_run: bool,
+    verb: &str,
 ) -> String {
     let name = format!("{}/{}", printers::kind_name(kind), object.metadata().name);
     match output {
         "yaml" => yaml::to_string(&printers::object_value(object)),
         "json" => printers::json::to_string(&printers::object_value(object)),
         "name" => name + "\n",
-        _ if server_dry_run => format!("{name} created (server dry run)\n"),
-        _ => format!("{name} created\n"),
+        _ if server_dry_run => format!("{name} {verb} (server dry run)\n"),
+        _ => format!("{name} {verb}\n"),
     }
 }
 
 /// What kubectl's printer writes for a created object.
-pub fn print(generated: &Generated, output: &str) -> String {
+pub fn print(generated: &Generated, output: &str, verb: &str) -> String {
     let name = format!("{}/{}", generated.resource, generated.name);
     match output {
         "yaml" => yaml::to_string(&generated.doc.to_value()),
         "json" => generated.doc.to_go_json_pretty() + "\n",
         "name" => name + "\n",
-        _ => format!("{name} created (dry run)\n"),
+        _ => format!("{name} {verb} (dry run)\n"),
     }
 }
 

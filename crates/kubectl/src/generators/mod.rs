@@ -10,6 +10,7 @@ pub(crate) mod common;
 mod configmap;
 mod deployment;
 mod doc;
+pub(crate) mod expose;
 mod ingress;
 mod job;
 mod namespace;
