@@ -162,6 +162,12 @@ describe('the playground page', () => {
     assert.equal(rows[0], 'NAME                   READY   STATUS    RESTARTS   AGE');
     assert.equal(rows.length, 4);
     for (const row of rows.slice(1)) assert.match(row, /^web-[a-z0-9]+-[a-z0-9]{5}   1\/1     Running   0          \d+s$/);
+    // The live events table says what happened to them, newest first.
+    const events = page.getByRole('table');
+    const header = await events.locator('thead th').allInnerTexts();
+    assert.deepEqual(header.map((h) => h.toLowerCase()), ['last seen', 'type', 'reason', 'object', 'message']);
+    const reasons = await events.locator('tbody tr').filter({ hasText: /Pod\/web-/ }).locator('td:nth-child(3)').allInnerTexts();
+    for (const reason of ['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started']) assert.ok(reasons.includes(reason), `${reason} in ${reasons}`);
     await screenshot(page, 'deployment');
     await context.close();
   });

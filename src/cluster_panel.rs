@@ -1,6 +1,7 @@
 //! The cluster side of the page: every node with its pods, as `sim`'s view models give them.
 
 use crate::activity_feed::ActivityFeed;
+use crate::events_table::EventsTable;
 use crate::i18n::Strings;
 use crate::state::use_playground;
 use crate::time_controls::TimeControls;
@@ -78,6 +79,7 @@ pub fn ClusterPanel() -> Html {
                     html! { <NodeCard {key} {node} strings={s} /> }
                 }) }
             </ul>
+            <EventsTable />
             <ActivityFeed />
         </section>
     }

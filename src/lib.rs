@@ -7,6 +7,7 @@ pub mod activity_feed;
 pub mod app;
 pub mod cluster_panel;
 pub mod crash;
+pub mod events_table;
 pub mod history;
 pub mod i18n;
 pub mod language_switch;

@@ -156,3 +156,75 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
     }
     Output::ok(render(&rows))
 }
+
+/// One row of the page's live events table: `kubectl events -A`'s columns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventRow {
+    /// The event's uid: a stable key for a list.
+    pub key: String,
+    pub namespace: String,
+    pub last_seen: String,
+    pub type_: String,
+    pub reason: String,
+    pub object: String,
+    pub message: String,
+}
+
+/// The newest `limit` events of every namespace, newest first, as `kubectl events -A` words
+/// them.
+pub fn recent(cluster: &Cluster, limit: usize) -> Vec<EventRow> {
+    let now = cluster.now();
+    let Ok(list) = cluster
+        .api()
+        .list(sim::Kind::Event, None, &sim::ListOptions::default())
+    else {
+        return Vec::new();
+    };
+    let mut events: Vec<&Event> = list
+        .items
+        .iter()
+        .filter_map(|o| match o {
+            sim::Object::Event(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    // Newest first; among events of one instant, the one recorded last (names grow in time).
+    events.sort_by(|a, b| {
+        sort_time(b)
+            .cmp(&sort_time(a))
+            .then_with(|| b.metadata.name.cmp(&a.metadata.name))
+    });
+    events
+        .into_iter()
+        .take(limit)
+        .map(|e| EventRow {
+            key: e.metadata.uid.clone(),
+            namespace: e.metadata.namespace.clone(),
+            last_seen: interval(e, now),
+            type_: e.type_.clone().unwrap_or_default(),
+            reason: e.reason.clone().unwrap_or_default(),
+            object: format!("{}/{}", e.involved_object.kind, e.involved_object.name),
+            message: e.message.clone().unwrap_or_default().trim().to_string(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_events_come_newest_first_in_kubectl_events_words() {
+        let mut cluster = Cluster::default();
+        crate::run_line(&mut cluster, "kubectl run web --image=nginx:1.27");
+        cluster.advance(sim::Duration::seconds(10));
+        let rows = recent(&cluster, 5);
+        assert_eq!(rows.len(), 5);
+        assert_eq!(rows[0].reason, "Started");
+        assert_eq!(rows[0].object, "Pod/web");
+        assert_eq!(rows[0].type_, "Normal");
+        assert_eq!(rows[0].namespace, "default");
+        assert!(rows.iter().any(|r| r.reason == "Scheduled"));
+        assert!(recent(&cluster, 0).is_empty());
+    }
+}

@@ -37,6 +37,7 @@ mod wait;
 
 pub use config::KubeConfig;
 pub use edit::Editor;
+pub use events::{EventRow, recent as recent_events};
 pub use files::{Entry, Files, normalize};
 pub use lexer::{LexError, split_words};
 pub use shell::{Shell, Step, Vars, sleep_duration};
