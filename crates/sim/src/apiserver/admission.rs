@@ -32,9 +32,13 @@ pub(crate) fn admit_create(api: &mut ApiServer, obj: &mut Object) -> Result<(), 
     // NamespaceLifecycle.
     if info.namespaced {
         let ns = obj.metadata().namespace.clone();
-        match api.get_as::<Namespace>("", &ns) {
-            Err(_) => return Err(Status::not_found(&Namespace::INFO, &ns)),
-            Ok(n) if n.phase() == "Terminating" => {
+        let terminating = api
+            .get_ref(Kind::Namespace, "", &ns)
+            .and_then(<Namespace as Resource>::from_object)
+            .map(|n| n.phase() == "Terminating");
+        match terminating {
+            None => return Err(Status::not_found(&Namespace::INFO, &ns)),
+            Some(true) => {
                 return Err(Status::forbidden(
                     info,
                     &obj.metadata().name,
@@ -43,7 +47,7 @@ pub(crate) fn admit_create(api: &mut ApiServer, obj: &mut Object) -> Result<(), 
                     ),
                 ));
             }
-            Ok(_) => {}
+            Some(false) => {}
         }
     }
     // LimitRanger (defaults) and DefaultStorageClass.
@@ -69,9 +73,12 @@ pub(crate) fn admit_create(api: &mut ApiServer, obj: &mut Object) -> Result<(), 
             pod.spec.service_account_name = Some(sa_name.clone());
             pod.spec.service_account = Some(sa_name.clone());
             let ns = pod.metadata.namespace.clone();
-            let sa = match api.get_as::<ServiceAccount>(&ns, &sa_name) {
-                Ok(sa) => sa,
-                Err(_) => {
+            let sa_automount = match api
+                .get_ref(Kind::ServiceAccount, &ns, &sa_name)
+                .and_then(<ServiceAccount as Resource>::from_object)
+            {
+                Some(sa) => sa.automount_service_account_token,
+                None => {
                     return Err(Status::forbidden(
                         &crate::api::Pod::INFO,
                         &name,
@@ -85,7 +92,7 @@ pub(crate) fn admit_create(api: &mut ApiServer, obj: &mut Object) -> Result<(), 
             let automount = pod
                 .spec
                 .automount_service_account_token
-                .or(sa.automount_service_account_token)
+                .or(sa_automount)
                 .unwrap_or(true);
             let mounted = pod.spec.containers.iter().any(|c| {
                 c.volume_mounts
