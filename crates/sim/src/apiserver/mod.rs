@@ -725,7 +725,7 @@ impl ApiServer {
             ..Default::default()
         });
         pod.metadata.resource_version = String::new();
-        let obj = Object::Pod(pod);
+        let obj = Object::Pod(Box::new(pod));
         Ok(self.commit(actor, Verb::Bind, EventType::Modified, obj))
     }
 

@@ -70,7 +70,7 @@ fn daemon_pod(ds: &DaemonSet, hash: &str, node: &str) -> Pod {
     meta.owner_references = vec![controller_ref(
         "DaemonSet",
         "apps/v1",
-        &Object::DaemonSet(ds.clone()),
+        &Object::DaemonSet(Box::new(ds.clone())),
     )];
     let mut pod = Pod {
         metadata: meta,
@@ -163,7 +163,7 @@ fn sync_daemon_set(api: &mut ApiServer, key: &Key) {
     if ds.metadata.deletion_timestamp.is_some() {
         return;
     }
-    let ds_obj = Object::DaemonSet(ds.clone());
+    let ds_obj = Object::DaemonSet(Box::new(ds.clone()));
     let hash = compute_hash(
         &ds.spec.template,
         ds.status.as_ref().and_then(|s| s.collision_count),

@@ -634,7 +634,7 @@ impl Kubelets {
         };
         let _ = api.update_arc_with(
             &Actor::kubelet(&node_name),
-            Object::Pod(updated),
+            Object::Pod(Box::new(updated)),
             true,
             &Default::default(),
         );
@@ -802,8 +802,12 @@ impl Kubelets {
                     })
                 });
             if let Some(updated) = changed {
-                let _ =
-                    api.update_arc_with(&actor, Object::Pod(updated), true, &Default::default());
+                let _ = api.update_arc_with(
+                    &actor,
+                    Object::Pod(Box::new(updated)),
+                    true,
+                    &Default::default(),
+                );
             }
         }
         self.agents
