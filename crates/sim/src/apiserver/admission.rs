@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::ApiServer;
 use super::status::{Status, quote};
-use crate::api::pod::{Volume, VolumeMount};
+use crate::api::pod::{Volume, VolumeMount, VolumeSource};
 use crate::api::{Kind, Namespace, Object, Resource, ServiceAccount};
 
 /// Namespaces that can never be deleted.
@@ -101,20 +101,26 @@ pub(crate) fn admit_create(api: &mut ApiServer, obj: &mut Object) -> Result<(), 
             });
             if automount && !mounted {
                 let volume_name = format!("kube-api-access-{}", api.rng().name_suffix(5));
-                let source = json!({
-                    "projected": {
-                        "defaultMode": 420,
-                        "sources": [
-                            {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
-                            {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
-                            {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
-                        ]
-                    }
-                });
-                let source = match source {
-                    serde_json::Value::Object(m) => m.into_iter().collect(),
-                    _ => Default::default(),
-                };
+                // Every pod gets the same source: one shared map (see `VolumeSource`).
+                static SOURCE: std::sync::OnceLock<VolumeSource> = std::sync::OnceLock::new();
+                let source = SOURCE
+                    .get_or_init(|| {
+                        let source = json!({
+                            "projected": {
+                                "defaultMode": 420,
+                                "sources": [
+                                    {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                                    {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+                                    {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
+                                ]
+                            }
+                        });
+                        match source {
+                            serde_json::Value::Object(m) => m.into_iter().collect(),
+                            _ => VolumeSource::default(),
+                        }
+                    })
+                    .clone();
                 pod.spec.volumes.push(Volume {
                     name: volume_name.clone(),
                     source,
