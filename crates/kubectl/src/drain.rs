@@ -363,7 +363,7 @@ fn pods_on(cluster: &Cluster, node: &str, pod_selector: &str) -> Result<Vec<Pod>
         .items
         .into_iter()
         .filter_map(|o| match o {
-            Object::Pod(p) if p.node_name() == Some(node) => Some(p),
+            Object::Pod(p) if p.node_name() == Some(node) => Some(*p),
             _ => None,
         })
         .collect())

@@ -231,7 +231,7 @@ fn pods(cluster: &mut Cluster, args: &[String]) -> Output {
             };
         };
         let usage = pod_usage(&p);
-        rows.push((p, usage));
+        rows.push((*p, usage));
     } else {
         let opts = ListOptions::labels(&selector);
         let ns = (!all).then_some(namespace.as_str());
@@ -243,7 +243,7 @@ fn pods(cluster: &mut Cluster, args: &[String]) -> Output {
         let pods: Vec<Pod> = list
             .into_iter()
             .filter_map(|o| match o {
-                Object::Pod(p) => Some(p),
+                Object::Pod(p) => Some(*p),
                 _ => None,
             })
             .collect();
@@ -391,7 +391,7 @@ fn nodes(cluster: &mut Cluster, args: &[String]) -> Output {
             return Output::error("only one of NAME or --selector can be provided");
         }
         match cluster.api().get_ref(Kind::Node, "", name) {
-            Some(Object::Node(n)) => nodes.push(n.clone()),
+            Some(Object::Node(n)) => nodes.push(*n.clone()),
             _ => {
                 return Output {
                     stderr: format!(
@@ -408,7 +408,7 @@ fn nodes(cluster: &mut Cluster, args: &[String]) -> Output {
             Ok(l) => {
                 for o in l.items {
                     if let Object::Node(n) = o {
-                        nodes.push(n);
+                        nodes.push(*n);
                     }
                 }
             }

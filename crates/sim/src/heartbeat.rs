@@ -150,7 +150,7 @@ fn resync_pod_readiness(api: &mut ApiServer, node: &str, now: Time) {
             c.status = "True".into();
             c.last_transition_time = Some(now.rfc3339());
         }
-        let _ = api.update_status(&Actor::kubelet(node), Object::Pod(pod));
+        let _ = api.update_status(&Actor::kubelet(node), Object::Pod(Box::new(pod)));
     }
 }
 
@@ -242,5 +242,5 @@ fn post_status(api: &mut ApiServer, node: &str, now: Time) {
             }),
         }
     }
-    let _ = api.update_status(&Actor::kubelet(node), Object::Node(n));
+    let _ = api.update_status(&Actor::kubelet(node), Object::Node(Box::new(n)));
 }

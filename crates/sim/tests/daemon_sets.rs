@@ -10,7 +10,7 @@ fn daemon_pods(c: &Cluster, ns: &str, selector: &str) -> Vec<Pod> {
         .items
         .into_iter()
         .filter_map(|o| match o {
-            Object::Pod(p) if p.metadata.deletion_timestamp.is_none() => Some(p),
+            Object::Pod(p) if p.metadata.deletion_timestamp.is_none() => Some(*p),
             _ => None,
         })
         .collect()

@@ -17,7 +17,7 @@ fn pods_of(c: &Cluster, ns: &str, selector: &str) -> Vec<Pod> {
         .items
         .into_iter()
         .filter_map(|o| match o {
-            Object::Pod(p) => Some(p),
+            Object::Pod(p) => Some(*p),
             _ => None,
         })
         .collect()

@@ -171,17 +171,18 @@ macro_rules! kinds {
             }
 
             fn decode(self, v: Value) -> Result<Object, serde_json::Error> {
-                Ok(match self { $(Kind::$variant => Object::$variant(serde_json::from_value(v)?)),* })
+                Ok(match self { $(Kind::$variant => Object::$variant(Box::new(serde_json::from_value(v)?))),* })
             }
         }
 
-        /// An object of any kind, as the store keeps it.
+        /// An object of any kind, as the store keeps it. Each kind is boxed, so an object takes
+        /// its own kind's size (an Event is far smaller than a Pod) and the enum stays small.
         #[derive(Clone, Debug, PartialEq)]
-        pub enum Object { $($variant($ty)),* }
+        pub enum Object { $($variant(Box<$ty>)),* }
 
         $(
             impl From<$ty> for Object {
-                fn from(v: $ty) -> Object { Object::$variant(v) }
+                fn from(v: $ty) -> Object { Object::$variant(Box::new(v)) }
             }
         )*
 
@@ -273,14 +274,14 @@ macro_rules! resource_boilerplate {
         }
         fn from_object(obj: &$crate::api::Object) -> Option<&Self> {
             match obj {
-                $crate::api::Object::$variant(o) => Some(o),
+                $crate::api::Object::$variant(o) => Some(&**o),
                 #[allow(unreachable_patterns)]
                 _ => None,
             }
         }
         fn from_object_owned(obj: $crate::api::Object) -> Option<Self> {
             match obj {
-                $crate::api::Object::$variant(o) => Some(o),
+                $crate::api::Object::$variant(o) => Some(*o),
                 #[allow(unreachable_patterns)]
                 _ => None,
             }

@@ -116,7 +116,63 @@ pub struct PodSpec {
 pub struct Volume {
     pub name: String,
     #[serde(flatten)]
-    pub source: BTreeMap<String, Value>,
+    pub source: VolumeSource,
+}
+
+/// A volume source as written, shared: copies of a pod (its stored versions, the copies
+/// controllers and the kubelet make to write it) share one map instead of copying a dozen nested
+/// JSON maps each. It reads as a map (`Deref`), writes copy on write, and (de)serializes exactly
+/// as the map does.
+#[derive(Clone, Default, PartialEq)]
+pub struct VolumeSource(std::sync::Arc<BTreeMap<String, Value>>);
+
+impl VolumeSource {
+    pub fn new(map: BTreeMap<String, Value>) -> Self {
+        VolumeSource(std::sync::Arc::new(map))
+    }
+}
+
+impl std::ops::Deref for VolumeSource {
+    type Target = BTreeMap<String, Value>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for VolumeSource {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        std::sync::Arc::make_mut(&mut self.0)
+    }
+}
+
+impl From<BTreeMap<String, Value>> for VolumeSource {
+    fn from(map: BTreeMap<String, Value>) -> Self {
+        VolumeSource::new(map)
+    }
+}
+
+impl FromIterator<(String, Value)> for VolumeSource {
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
+        VolumeSource::new(iter.into_iter().collect())
+    }
+}
+
+impl std::fmt::Debug for VolumeSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Serialize for VolumeSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for VolumeSource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        BTreeMap::<String, Value>::deserialize(deserializer).map(VolumeSource::new)
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::ApiServer;
 use super::status::{Status, quote};
-use crate::api::pod::{Volume, VolumeMount};
+use crate::api::pod::{Volume, VolumeMount, VolumeSource};
 use crate::api::{Kind, Namespace, Object, Resource, ServiceAccount};
 
 /// Namespaces that can never be deleted.
@@ -32,9 +32,13 @@ pub(crate) fn admit_create(api: &mut ApiServer, obj: &mut Object) -> Result<(), 
     // NamespaceLifecycle.
     if info.namespaced {
         let ns = obj.metadata().namespace.clone();
-        match api.get_as::<Namespace>("", &ns) {
-            Err(_) => return Err(Status::not_found(&Namespace::INFO, &ns)),
-            Ok(n) if n.phase() == "Terminating" => {
+        let terminating = api
+            .get_ref(Kind::Namespace, "", &ns)
+            .and_then(<Namespace as Resource>::from_object)
+            .map(|n| n.phase() == "Terminating");
+        match terminating {
+            None => return Err(Status::not_found(&Namespace::INFO, &ns)),
+            Some(true) => {
                 return Err(Status::forbidden(
                     info,
                     &obj.metadata().name,
@@ -43,7 +47,7 @@ pub(crate) fn admit_create(api: &mut ApiServer, obj: &mut Object) -> Result<(), 
                     ),
                 ));
             }
-            Ok(_) => {}
+            Some(false) => {}
         }
     }
     // LimitRanger (defaults) and DefaultStorageClass.
@@ -69,9 +73,12 @@ pub(crate) fn admit_create(api: &mut ApiServer, obj: &mut Object) -> Result<(), 
             pod.spec.service_account_name = Some(sa_name.clone());
             pod.spec.service_account = Some(sa_name.clone());
             let ns = pod.metadata.namespace.clone();
-            let sa = match api.get_as::<ServiceAccount>(&ns, &sa_name) {
-                Ok(sa) => sa,
-                Err(_) => {
+            let sa_automount = match api
+                .get_ref(Kind::ServiceAccount, &ns, &sa_name)
+                .and_then(<ServiceAccount as Resource>::from_object)
+            {
+                Some(sa) => sa.automount_service_account_token,
+                None => {
                     return Err(Status::forbidden(
                         &crate::api::Pod::INFO,
                         &name,
@@ -85,7 +92,7 @@ pub(crate) fn admit_create(api: &mut ApiServer, obj: &mut Object) -> Result<(), 
             let automount = pod
                 .spec
                 .automount_service_account_token
-                .or(sa.automount_service_account_token)
+                .or(sa_automount)
                 .unwrap_or(true);
             let mounted = pod.spec.containers.iter().any(|c| {
                 c.volume_mounts
@@ -94,20 +101,26 @@ pub(crate) fn admit_create(api: &mut ApiServer, obj: &mut Object) -> Result<(), 
             });
             if automount && !mounted {
                 let volume_name = format!("kube-api-access-{}", api.rng().name_suffix(5));
-                let source = json!({
-                    "projected": {
-                        "defaultMode": 420,
-                        "sources": [
-                            {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
-                            {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
-                            {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
-                        ]
-                    }
-                });
-                let source = match source {
-                    serde_json::Value::Object(m) => m.into_iter().collect(),
-                    _ => Default::default(),
-                };
+                // Every pod gets the same source: one shared map (see `VolumeSource`).
+                static SOURCE: std::sync::OnceLock<VolumeSource> = std::sync::OnceLock::new();
+                let source = SOURCE
+                    .get_or_init(|| {
+                        let source = json!({
+                            "projected": {
+                                "defaultMode": 420,
+                                "sources": [
+                                    {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                                    {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+                                    {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
+                                ]
+                            }
+                        });
+                        match source {
+                            serde_json::Value::Object(m) => m.into_iter().collect(),
+                            _ => VolumeSource::default(),
+                        }
+                    })
+                    .clone();
                 pod.spec.volumes.push(Volume {
                     name: volume_name.clone(),
                     source,

@@ -129,6 +129,61 @@ fn key_of(info: &KindInfo, namespace: &str, name: &str) -> (String, String) {
     (ns.to_string(), name.to_string())
 }
 
+/// A store key as borrowed strings, so lookups need not allocate the owned key: ordered as the
+/// owned `(namespace, name)` tuple is.
+trait KeyRef {
+    fn parts(&self) -> (&str, &str);
+}
+
+impl KeyRef for (String, String) {
+    fn parts(&self) -> (&str, &str) {
+        (&self.0, &self.1)
+    }
+}
+
+impl KeyRef for (&str, &str) {
+    fn parts(&self) -> (&str, &str) {
+        (self.0, self.1)
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn KeyRef + 'a> for (String, String) {
+    fn borrow(&self) -> &(dyn KeyRef + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn KeyRef + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn KeyRef + '_ {}
+
+impl PartialOrd for dyn KeyRef + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn KeyRef + '_ {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.parts().cmp(&other.parts())
+    }
+}
+
+/// Looks `namespace`/`name` up in a bucket without allocating a key.
+fn lookup<'b>(
+    bucket: &'b Bucket,
+    info: &KindInfo,
+    namespace: &str,
+    name: &str,
+) -> Option<&'b Arc<Object>> {
+    let ns = if info.namespaced { namespace } else { "" };
+    bucket.get(&(ns, name) as &dyn KeyRef)
+}
+
 impl ApiServer {
     pub fn new(seed: u64, watch_history: usize) -> Self {
         ApiServer {
@@ -171,18 +226,12 @@ impl ApiServer {
 
     /// The stored object, if any.
     pub fn get_ref(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Object> {
-        self.objects
-            .get(&kind)?
-            .get(&key_of(kind.info(), namespace, name))
-            .map(|a| a.as_ref())
+        lookup(self.objects.get(&kind)?, kind.info(), namespace, name).map(|a| a.as_ref())
     }
 
     /// The stored object, shared: cheap to keep across writes (an informer cache entry).
     pub fn get_arc(&self, kind: Kind, namespace: &str, name: &str) -> Option<Arc<Object>> {
-        self.objects
-            .get(&kind)?
-            .get(&key_of(kind.info(), namespace, name))
-            .cloned()
+        lookup(self.objects.get(&kind)?, kind.info(), namespace, name).cloned()
     }
 
     /// `GET`: the object or `NotFound`.
@@ -725,7 +774,7 @@ impl ApiServer {
             ..Default::default()
         });
         pod.metadata.resource_version = String::new();
-        let obj = Object::Pod(pod);
+        let obj = Object::Pod(Box::new(pod));
         Ok(self.commit(actor, Verb::Bind, EventType::Modified, obj))
     }
 

@@ -70,7 +70,7 @@ fn daemon_pod(ds: &DaemonSet, hash: &str, node: &str) -> Pod {
     meta.owner_references = vec![controller_ref(
         "DaemonSet",
         "apps/v1",
-        &Object::DaemonSet(ds.clone()),
+        &Object::DaemonSet(Box::new(ds.clone())),
     )];
     let mut pod = Pod {
         metadata: meta,
@@ -97,7 +97,7 @@ fn daemon_pod(ds: &DaemonSet, hash: &str, node: &str) -> Pod {
 
 /// `NodeShouldRunDaemonPod`: the node matches the selector and affinity, and its NoSchedule and
 /// NoExecute taints are tolerated.
-fn eligible_nodes(ds: &DaemonSet, nodes: &[Node]) -> BTreeSet<String> {
+fn eligible_nodes(ds: &DaemonSet, nodes: &[&Node]) -> BTreeSet<String> {
     let mut pod = Pod {
         metadata: ds.spec.template.metadata.clone(),
         spec: ds.spec.template.spec.clone(),
@@ -163,14 +163,20 @@ fn sync_daemon_set(api: &mut ApiServer, key: &Key) {
     if ds.metadata.deletion_timestamp.is_some() {
         return;
     }
-    let ds_obj = Object::DaemonSet(ds.clone());
+    let ds_obj = Object::DaemonSet(Box::new(ds.clone()));
     let hash = compute_hash(
         &ds.spec.template,
         ds.status.as_ref().and_then(|s| s.collision_count),
     );
-    let nodes: Vec<Node> = api.iter_as::<Node>(None).cloned().collect();
-    let eligible = eligible_nodes(&ds, &nodes);
-    let mut by_node: BTreeMap<String, Vec<Pod>> = BTreeMap::new();
+    // Node names in store order, and the eligible ones, read without copying the nodes.
+    let node_names: Vec<String>;
+    let eligible = {
+        let nodes: Vec<&Node> = api.iter_as::<Node>(None).collect();
+        node_names = nodes.iter().map(|n| n.metadata.name.clone()).collect();
+        eligible_nodes(&ds, &nodes)
+    };
+    // (creationTimestamp, name) of the active owned pods, by node.
+    let mut by_node: BTreeMap<String, Vec<(Option<String>, String)>> = BTreeMap::new();
     for p in api.iter_as::<Pod>(Some(&key.0)) {
         if p.metadata
             .controller()
@@ -180,35 +186,32 @@ fn sync_daemon_set(api: &mut ApiServer, key: &Key) {
             by_node
                 .entry(pod_node(p).unwrap_or_default())
                 .or_default()
-                .push(p.clone());
+                .push((
+                    p.metadata.creation_timestamp.clone(),
+                    p.metadata.name.clone(),
+                ));
         }
     }
     let mut to_create = Vec::new();
     let mut to_delete = Vec::new();
-    for node in &nodes {
-        let name = &node.metadata.name;
+    for name in &node_names {
         let pods = by_node.remove(name).unwrap_or_default();
         if eligible.contains(name) {
             if pods.is_empty() {
                 to_create.push(name.clone());
             } else {
                 // Keep the oldest; delete duplicates.
-                let mut sorted = pods.clone();
-                sorted.sort_by(|a, b| {
-                    a.metadata
-                        .creation_timestamp
-                        .cmp(&b.metadata.creation_timestamp)
-                        .then(a.metadata.name.cmp(&b.metadata.name))
-                });
-                to_delete.extend(sorted.into_iter().skip(1).map(|p| p.metadata.name));
+                let mut sorted = pods;
+                sorted.sort();
+                to_delete.extend(sorted.into_iter().skip(1).map(|(_, n)| n));
             }
         } else {
-            to_delete.extend(pods.into_iter().map(|p| p.metadata.name));
+            to_delete.extend(pods.into_iter().map(|(_, n)| n));
         }
     }
     // Pods for nodes that are gone.
     for pods in by_node.into_values() {
-        to_delete.extend(pods.into_iter().map(|p| p.metadata.name));
+        to_delete.extend(pods.into_iter().map(|(_, n)| n));
     }
     for node in to_create {
         match api.create(&actor(), daemon_pod(&ds, &hash, &node)) {
@@ -257,15 +260,6 @@ fn sync_daemon_set(api: &mut ApiServer, key: &Key) {
     // Rolling update: replace outdated pods while no more than maxUnavailable are unavailable.
     let now = api.now();
     let min_ready = ds.spec.min_ready_seconds.unwrap_or(0);
-    let owned: Vec<Pod> = api
-        .iter_as::<Pod>(Some(&key.0))
-        .filter(|p| {
-            p.metadata
-                .controller()
-                .is_some_and(|r| r.uid == ds.metadata.uid)
-        })
-        .cloned()
-        .collect();
     let desired = eligible.len() as i32;
     let max_unavailable = ds
         .spec
@@ -276,24 +270,33 @@ fn sync_daemon_set(api: &mut ApiServer, key: &Key) {
         .and_then(|v| v.scaled_value(desired, true))
         .unwrap_or(1)
         .max(1);
-    let active: Vec<&Pod> = owned.iter().filter(|p| is_active(p)).collect();
-    let unavailable = (desired as usize).saturating_sub(
-        active
-            .iter()
-            .filter(|p| is_available(p, min_ready, now))
-            .count(),
-    ) as i32;
+    // (available, name) of the active owned pods that are outdated.
+    let mut available_active = 0usize;
+    let mut outdated: Vec<(bool, String)> = Vec::new();
+    for p in api.iter_as::<Pod>(Some(&key.0)) {
+        if !(p
+            .metadata
+            .controller()
+            .is_some_and(|r| r.uid == ds.metadata.uid)
+            && is_active(p))
+        {
+            continue;
+        }
+        let available = is_available(p, min_ready, now);
+        if available {
+            available_active += 1;
+        }
+        if p.metadata.labels.get("controller-revision-hash") != Some(&hash) {
+            outdated.push((available, p.metadata.name.clone()));
+        }
+    }
+    let unavailable = (desired as usize).saturating_sub(available_active) as i32;
     let mut budget = max_unavailable - unavailable;
-    let mut outdated: Vec<&&Pod> = active
-        .iter()
-        .filter(|p| p.metadata.labels.get("controller-revision-hash") != Some(&hash))
-        .collect();
-    outdated.sort_by_key(|p| (is_available(p, min_ready, now), p.metadata.name.clone()));
-    for p in outdated {
-        if budget <= 0 && is_available(p, min_ready, now) {
+    outdated.sort();
+    for (available, name) in outdated {
+        if budget <= 0 && available {
             break;
         }
-        let name = p.metadata.name.clone();
         if api
             .delete(
                 &actor(),
@@ -308,36 +311,35 @@ fn sync_daemon_set(api: &mut ApiServer, key: &Key) {
         }
     }
     // Status.
-    let owned: Vec<Pod> = api
-        .iter_as::<Pod>(Some(&key.0))
-        .filter(|p| {
-            p.metadata
-                .controller()
-                .is_some_and(|r| r.uid == ds.metadata.uid)
-                && is_active(p)
-        })
-        .cloned()
-        .collect();
     let scheduled = |p: &Pod| p.node_name().is_some();
-    let current = owned
-        .iter()
-        .filter(|p| scheduled(p) && pod_node(p).is_some_and(|n| eligible.contains(&n)))
-        .count() as i32;
-    let misscheduled = owned
-        .iter()
-        .filter(|p| scheduled(p) && pod_node(p).is_none_or(|n| !eligible.contains(&n)))
-        .count() as i32;
-    let ready = owned.iter().filter(|p| p.is_ready()).count() as i32;
-    let available = owned
-        .iter()
-        .filter(|p| is_available(p, min_ready, now))
-        .count() as i32;
-    let updated = owned
-        .iter()
-        .filter(|p| {
-            p.metadata.labels.get("controller-revision-hash") == Some(&hash) && scheduled(p)
-        })
-        .count() as i32;
+    let (mut current, mut misscheduled, mut ready, mut available, mut updated) =
+        (0i32, 0i32, 0i32, 0i32, 0i32);
+    for p in api.iter_as::<Pod>(Some(&key.0)) {
+        if !(p
+            .metadata
+            .controller()
+            .is_some_and(|r| r.uid == ds.metadata.uid)
+            && is_active(p))
+        {
+            continue;
+        }
+        if scheduled(p) {
+            if pod_node(p).is_some_and(|n| eligible.contains(&n)) {
+                current += 1;
+            } else {
+                misscheduled += 1;
+            }
+        }
+        if p.is_ready() {
+            ready += 1;
+        }
+        if is_available(p, min_ready, now) {
+            available += 1;
+        }
+        if p.metadata.labels.get("controller-revision-hash") == Some(&hash) && scheduled(p) {
+            updated += 1;
+        }
+    }
     let nz = |n: i32| (n > 0).then_some(n);
     let status = DaemonSetStatus {
         current_number_scheduled: current,

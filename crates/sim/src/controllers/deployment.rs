@@ -223,7 +223,7 @@ fn scale_replica_set(
         events::record(
             api,
             &actor(),
-            &Object::Deployment(d.clone()),
+            &Object::Deployment(Box::new(d.clone())),
             "",
             events::NORMAL,
             "ScalingReplicaSet",
@@ -233,7 +233,7 @@ fn scale_replica_set(
             ),
         );
     }
-    (stored, from != to)
+    (*stored, from != to)
 }
 
 /// `scaleReplicaSetAndRecordEvent`: only when the size changes.
@@ -376,7 +376,7 @@ fn set_condition(
 
 fn write_status(api: &mut ApiServer, d: &mut Deployment) {
     if let Ok(Object::Deployment(u)) = api.update_status(&actor(), d.clone()) {
-        *d = u;
+        *d = *u;
     }
 }
 
@@ -398,7 +398,7 @@ fn sync_revision(api: &mut ApiServer, d: &mut Deployment, create: bool) -> Split
             if annotated || min_ready {
                 rs.spec.min_ready_seconds = d.spec.min_ready_seconds;
                 match api.update(&actor(), rs) {
-                    Ok(Object::ReplicaSet(s)) => rs = s,
+                    Ok(Object::ReplicaSet(s)) => rs = *s,
                     _ => rs = existing,
                 }
             }
@@ -452,7 +452,7 @@ fn sync_revision(api: &mut ApiServer, d: &mut Deployment, create: bool) -> Split
                 meta.owner_references = vec![controller_ref(
                     "Deployment",
                     "apps/v1",
-                    &Object::Deployment(d.clone()),
+                    &Object::Deployment(Box::new(d.clone())),
                 )];
                 let mut rs = ReplicaSet {
                     metadata: meta,
@@ -487,7 +487,7 @@ fn sync_revision(api: &mut ApiServer, d: &mut Deployment, create: bool) -> Split
                 events::record(
                     api,
                     &actor(),
-                    &Object::Deployment(d.clone()),
+                    &Object::Deployment(Box::new(d.clone())),
                     "",
                     events::NORMAL,
                     "ScalingReplicaSet",
@@ -546,7 +546,7 @@ fn update_deployment(api: &mut ApiServer, d: &mut Deployment) {
     if current.metadata.annotations != d.metadata.annotations {
         current.metadata.annotations = d.metadata.annotations.clone();
         if let Ok(Object::Deployment(u)) = api.update(&actor(), current.clone()) {
-            current = u;
+            current = *u;
         }
     }
     current.status = d.status.clone();

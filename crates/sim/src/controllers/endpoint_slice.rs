@@ -190,7 +190,7 @@ impl EndpointSliceController {
                     metadata.owner_references = vec![controller_ref(
                         "Service",
                         "v1",
-                        &Object::Service(svc.clone()),
+                        &Object::Service(Box::new(svc.clone())),
                     )];
                     let slice = EndpointSlice {
                         metadata,

@@ -298,7 +298,7 @@ fn evict(api: &mut ApiServer, key: &Key, now: Time) {
             message: Some("Taint manager: deleting due to NoExecute taint".into()),
             ..Default::default()
         });
-        let _ = api.update_status(&eviction_actor(), Object::Pod(pod));
+        let _ = api.update_status(&eviction_actor(), Object::Pod(Box::new(pod)));
     }
     let _ = api.delete(
         &eviction_actor(),
@@ -347,7 +347,7 @@ fn mark_unknown(api: &mut ApiServer, name: &str, now: Time) -> bool {
     if !changed {
         return false;
     }
-    let Ok(stored) = api.update_status(&node_actor(), Object::Node(node)) else {
+    let Ok(stored) = api.update_status(&node_actor(), Object::Node(Box::new(node))) else {
         return false;
     };
     if was_ready {
@@ -382,7 +382,7 @@ fn mark_pods_not_ready(api: &mut ApiServer, node: &str, now: Time) {
             c.status = "False".into();
             c.last_transition_time = Some(now.rfc3339());
         }
-        if let Ok(stored) = api.update_status(&node_actor(), Object::Pod(pod)) {
+        if let Ok(stored) = api.update_status(&node_actor(), Object::Pod(Box::new(pod))) {
             events::record(
                 api,
                 &node_actor(),
@@ -441,5 +441,6 @@ fn update_taints(api: &mut ApiServer, name: &str, now: Time) -> bool {
             time_added: Some(now.rfc3339()),
         });
     }
-    api.update(&node_actor(), Object::Node(node)).is_ok()
+    api.update(&node_actor(), Object::Node(Box::new(node)))
+        .is_ok()
 }

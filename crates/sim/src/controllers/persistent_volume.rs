@@ -204,7 +204,7 @@ impl PersistentVolumeController {
                     self.report(
                         api,
                         &actor,
-                        &Object::PersistentVolumeClaim(pvc),
+                        &Object::PersistentVolumeClaim(Box::new(pvc)),
                         NORMAL,
                         "WaitForFirstConsumer",
                         "waiting for first consumer to be created before binding",
@@ -221,7 +221,7 @@ impl PersistentVolumeController {
             self.report(
                 api,
                 &actor,
-                &Object::PersistentVolumeClaim(pvc),
+                &Object::PersistentVolumeClaim(Box::new(pvc)),
                 NORMAL,
                 "FailedBinding",
                 "no persistent volumes available for this claim and no storage class is set",
@@ -232,7 +232,7 @@ impl PersistentVolumeController {
             self.report(
                 api,
                 &actor,
-                &Object::PersistentVolumeClaim(pvc),
+                &Object::PersistentVolumeClaim(Box::new(pvc)),
                 WARNING,
                 "ProvisioningFailed",
                 &format!("storageclass.storage.k8s.io {:?} not found", class),
@@ -254,7 +254,7 @@ impl PersistentVolumeController {
             self.report(
                 api,
                 &actor,
-                &Object::PersistentVolumeClaim(pvc.clone()),
+                &Object::PersistentVolumeClaim(Box::new(pvc.clone())),
                 NORMAL,
                 "ExternalProvisioning",
                 &format!(
@@ -282,7 +282,7 @@ impl PersistentVolumeController {
             return;
         }
         let actor = Actor::new(LOCAL_PATH_COMPONENT);
-        let claim_obj = Object::PersistentVolumeClaim(pvc.clone());
+        let claim_obj = Object::PersistentVolumeClaim(Box::new(pvc.clone()));
         self.report(
             api,
             &actor,
@@ -377,7 +377,7 @@ impl PersistentVolumeController {
                 ..Default::default()
             });
             match api.update_status(&actor, pv) {
-                Ok(Object::PersistentVolume(p)) => pv = p,
+                Ok(Object::PersistentVolume(p)) => pv = *p,
                 _ => return,
             }
         }

@@ -192,7 +192,7 @@ impl ReplicaSetController {
             return;
         }
         let actor = Actor::new("replicaset-controller");
-        let rs_obj = Object::ReplicaSet(rs.clone());
+        let rs_obj = Object::ReplicaSet(Box::new(rs.clone()));
         let Ok(selector) = Selector::from_label_selector(rs.spec.selector.as_ref()) else {
             return;
         };

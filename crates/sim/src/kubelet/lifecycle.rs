@@ -627,11 +627,14 @@ impl Kubelets {
         }
         // ContainerCreating (or PodInitializing), while images are pulled.
         let (host_ip, _) = node_info(api, &node_name);
-        let mut updated = pod.clone();
-        updated.status = Some(build_status(&worker, pod, &host_ip, now, true));
+        let updated = Pod {
+            metadata: pod.metadata.clone(),
+            spec: pod.spec.clone(),
+            status: Some(build_status(&worker, pod, &host_ip, now, true)),
+        };
         let _ = api.update_arc_with(
             &Actor::kubelet(&node_name),
-            Object::Pod(updated),
+            Object::Pod(Box::new(updated)),
             true,
             &Default::default(),
         );
@@ -786,18 +789,25 @@ impl Kubelets {
         let all_stopped = worker.stopping && !worker.ctrs.iter().any(Ctr::running);
         if worker.dirty {
             worker.dirty = false;
-            if let Ok(current) = api.get_as::<Pod>(&key.0, &key.1) {
-                let status = build_status(&worker, &current, &host_ip, now, false);
-                if current.status.as_ref() != Some(&status) {
-                    let mut updated = current;
-                    updated.status = Some(status);
-                    let _ = api.update_arc_with(
-                        &actor,
-                        Object::Pod(updated),
-                        true,
-                        &Default::default(),
-                    );
-                }
+            // Copy the stored pod only when its status changes.
+            let changed = api
+                .get_ref(crate::Kind::Pod, &key.0, &key.1)
+                .and_then(<Pod as Resource>::from_object)
+                .and_then(|current| {
+                    let status = build_status(&worker, current, &host_ip, now, false);
+                    (current.status.as_ref() != Some(&status)).then(|| Pod {
+                        metadata: current.metadata.clone(),
+                        spec: current.spec.clone(),
+                        status: Some(status),
+                    })
+                });
+            if let Some(updated) = changed {
+                let _ = api.update_arc_with(
+                    &actor,
+                    Object::Pod(Box::new(updated)),
+                    true,
+                    &Default::default(),
+                );
             }
         }
         self.agents

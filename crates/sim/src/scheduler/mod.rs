@@ -230,7 +230,7 @@ impl Scheduler {
                             let key = (p.metadata.namespace.clone(), p.metadata.name.clone());
                             if !fresh {
                                 let latest = (e.type_ != EventType::Deleted).then_some(p);
-                                self.cache.apply_pod(key.clone(), latest);
+                                self.cache.apply_pod(key.clone(), latest.map(|v| &**v));
                             }
                             if e.type_ != EventType::Deleted && wants_scheduling(p) {
                                 if !self.unschedulable.contains(&key) || e.type_ == EventType::Added
@@ -536,9 +536,14 @@ impl Scheduler {
                 ..Default::default()
             });
             let written = api
-                .update_arc_with(&actor, Object::Pod(updated), true, &Default::default())
+                .update_arc_with(
+                    &actor,
+                    Object::Pod(Box::new(updated)),
+                    true,
+                    &Default::default(),
+                )
                 .ok();
-            let obj = written.unwrap_or_else(|| Arc::new(Object::Pod(pod.clone())));
+            let obj = written.unwrap_or_else(|| Arc::new(Object::Pod(Box::new(pod.clone()))));
             events::record(
                 api,
                 &actor,
