@@ -184,7 +184,7 @@ pub fn recent(cluster: &Cluster, limit: usize) -> Vec<EventRow> {
         .items
         .iter()
         .filter_map(|o| match o {
-            sim::Object::Event(e) => Some(e),
+            sim::Object::Event(e) => Some(&**e),
             _ => None,
         })
         .collect();
