@@ -729,6 +729,24 @@ fn describe_pod(w: &mut String, v: &Value, now: Time) {
     tolerations_multiline(w, "", &arr(v, &["spec", "tolerations"]));
 }
 
+/// The `Conditions:` table of a Deployment or ReplicaSet (`Type  Status  Reason`).
+fn describe_workload_conditions(w: &mut String, v: &Value) {
+    let conditions = arr(v, &["status", "conditions"]);
+    if !conditions.is_empty() {
+        w.push_str("Conditions:\n  Type\tStatus\tReason\n");
+        w.push_str("  ----\t------\t------\n");
+        for c in conditions {
+            let _ = writeln!(
+                w,
+                "  {} \t{}\t{}",
+                s(c, &["type"]),
+                s(c, &["status"]),
+                s(c, &["reason"])
+            );
+        }
+    }
+}
+
 /// `DescribePodTemplate`.
 fn describe_pod_template(w: &mut String, t: Option<&Value>) {
     w.push_str("Pod Template:\n");
@@ -859,20 +877,7 @@ fn describe_deployment(w: &mut String, cluster: &Cluster, v: &Value) {
         );
     }
     describe_pod_template(w, at(v, &["spec", "template"]));
-    let conditions = arr(v, &["status", "conditions"]);
-    if !conditions.is_empty() {
-        w.push_str("Conditions:\n  Type\tStatus\tReason\n");
-        w.push_str("  ----\t------\t------\n");
-        for c in conditions {
-            let _ = writeln!(
-                w,
-                "  {} \t{}\t{}",
-                s(c, &["type"]),
-                s(c, &["status"]),
-                s(c, &["reason"])
-            );
-        }
-    }
+    describe_workload_conditions(w, v);
     let sets = owned_replica_sets(
         cluster,
         s(v, &["metadata", "namespace"]),
@@ -921,20 +926,7 @@ fn describe_replica_set(w: &mut String, cluster: &Cluster, v: &Value) {
     );
     let _ = writeln!(w, "Pods Status:\t{}", pods_status(cluster, v));
     describe_pod_template(w, at(v, &["spec", "template"]));
-    let conditions = arr(v, &["status", "conditions"]);
-    if !conditions.is_empty() {
-        w.push_str("Conditions:\n  Type\tStatus\tReason\n");
-        w.push_str("  ----\t------\t------\n");
-        for c in conditions {
-            let _ = writeln!(
-                w,
-                "  {} \t{}\t{}",
-                s(c, &["type"]),
-                s(c, &["status"]),
-                s(c, &["reason"])
-            );
-        }
-    }
+    describe_workload_conditions(w, v);
 }
 
 fn describe_daemon_set(w: &mut String, cluster: &Cluster, v: &Value) {
