@@ -491,13 +491,44 @@ pub fn cluster_info(cluster: &Cluster, args: &[String]) -> Output {
             "\"kubectl cluster-info dump\" is not available in this playground yet; try \"kubectl cluster-info\"",
         );
     }
-    // Simplification: Services are not simulated yet; kind's kube-dns Service (labelled
-    // kubernetes.io/cluster-service=true, kubernetes.io/name=CoreDNS) is always listed.
-    let _ = cluster;
     let mut s = format!("Kubernetes control plane is running at {SERVER}\n");
-    s.push_str(&format!(
-        "CoreDNS is running at {SERVER}/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n"
-    ));
+    // Every kube-system Service labelled as a cluster service, linked through the api-server's
+    // proxy as `<scheme>:<service>:<first port name>` (kind's kube-dns: `CoreDNS`).
+    let services = cluster
+        .api()
+        .list(
+            sim::Kind::Service,
+            Some("kube-system"),
+            &sim::ListOptions::labels("kubernetes.io/cluster-service=true"),
+        )
+        .map(|l| l.items)
+        .unwrap_or_default();
+    for object in &services {
+        let sim::Object::Service(svc) = object else {
+            continue;
+        };
+        let meta = &svc.metadata;
+        let mut target = meta.name.clone();
+        if let Some(port) = svc.spec.ports.first() {
+            // utilnet.JoinSchemeNamePort
+            target = if port.name == "https" || port.port == 443 {
+                format!("https:{}:{}", meta.name, port.name)
+            } else if port.name.is_empty() {
+                meta.name.clone()
+            } else {
+                format!("{}:{}", meta.name, port.name)
+            };
+        }
+        let shown = meta
+            .labels
+            .get("kubernetes.io/name")
+            .cloned()
+            .unwrap_or_else(|| meta.name.clone());
+        s.push_str(&format!(
+            "{shown} is running at {SERVER}/api/v1/namespaces/{}/services/{target}/proxy\n",
+            meta.namespace
+        ));
+    }
     s.push_str(
         "\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n",
     );
