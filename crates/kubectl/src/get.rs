@@ -572,6 +572,8 @@ fn watch_rows(cluster: &mut Cluster, initial: &[Object], w: &Watch) -> Output {
         emit(cluster.now(), initial, &mut out);
     }
     let mut cursor = cluster.api().resource_version();
+    // The watch holds its place in the log while the cluster runs.
+    let pin = cluster.api_mut().pin_watch(cursor);
     let mut quiet = 0;
     for _ in 0..w.limit {
         cluster.advance(sim::Duration::seconds(1));
@@ -584,6 +586,7 @@ fn watch_rows(cluster: &mut Cluster, initial: &[Object], w: &Watch) -> Output {
             Err(_) => Vec::new(),
         };
         cursor = cluster.api().resource_version();
+        cluster.api_mut().move_watch_pin(pin, cursor);
         if changed.is_empty() {
             quiet += 1;
             if quiet >= WATCH_QUIET_SECONDS {
@@ -596,5 +599,6 @@ fn watch_rows(cluster: &mut Cluster, initial: &[Object], w: &Watch) -> Output {
             emit(time, std::slice::from_ref(&object), &mut out);
         }
     }
+    cluster.api_mut().unpin_watch(pin);
     Output::ok(out)
 }

@@ -61,8 +61,11 @@ fn main() {
         .collect();
     let replicas = args.first().copied().unwrap_or(1000) as i32;
     let workers = args.get(1).copied().unwrap_or(100) as u32;
-    // Optional third argument: watch events kept (default: all of them, 1,000,000).
-    let history = args.get(2).copied().unwrap_or(1_000_000) as usize;
+    // Optional third argument: watch events kept beyond what every control loop has read
+    // (default: the page's, `Config::default().watch_history`).
+    let history = args
+        .get(2)
+        .map_or(sim::Config::default().watch_history, |&h| h as usize);
     let start = Instant::now();
     let mut c = bench_scenario::boot_with_history(workers, history);
     let booted = start.elapsed();

@@ -46,7 +46,8 @@ pub struct Config {
     pub node_memory_mib: u64,
     /// Maximum pods per node (the kubelet's `--max-pods`).
     pub max_pods: u32,
-    /// How many watch events the api-server keeps before compacting (older cursors get 410 Gone).
+    /// How many of the newest watch events the api-server keeps after every control loop has
+    /// read them, for readers such as the activity feed (older cursors get 410 Gone).
     pub watch_history: usize,
     /// Writes one `settle` may make before it stops and reports a runaway loop.
     pub work_budget_writes: u64,
@@ -61,7 +62,7 @@ impl Default for Config {
             node_cpu: 4,
             node_memory_mib: 8 * 1024,
             max_pods: 110,
-            watch_history: 100_000,
+            watch_history: 1_000,
             work_budget_writes: controllers::DEFAULT_WORK_BUDGET_WRITES,
         }
     }

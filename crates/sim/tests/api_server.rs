@@ -875,3 +875,37 @@ fn errors_serialize_as_a_metav1_status() {
         })
     );
 }
+
+#[test]
+fn the_log_forgets_what_every_control_loop_has_read_but_keeps_a_pinned_readers_events() {
+    let mut c = Cluster::new(Config {
+        watch_history: 10,
+        ..Config::default()
+    });
+    let cursor = c.api().resource_version();
+    let pin = c.api_mut().pin_watch(cursor);
+    let unpinned_cursor = cursor;
+    c.api_mut()
+        .create(&kubectl(), Deployment::new("default", "web", "nginx", 5))
+        .unwrap();
+    c.advance(Duration::seconds(30));
+    // Far more than ten writes happened (ReplicaSet, pods, bindings, statuses, events) …
+    assert!(c.api().resource_version() - cursor > 40);
+    // … and the pinned reader still gets every one of them, starting with kubectl's create.
+    let seen = c.api().watch(cursor).unwrap();
+    assert_eq!(seen.len() as u64, c.api().resource_version() - cursor);
+    assert_eq!(seen[0].actor.component, "kubectl");
+    c.api_mut().unpin_watch(pin);
+    c.settle();
+    c.advance(Duration::seconds(10));
+    // Released, the log keeps only its tail: that old cursor must relist.
+    assert_eq!(c.api().watch(unpinned_cursor).unwrap_err().code(), 410);
+    assert!(c.api().log().len() <= 10 + 20);
+    assert_eq!(
+        c.api()
+            .iter_as::<Pod>(Some("default"))
+            .filter(|p| p.phase() == "Running")
+            .count(),
+        5
+    );
+}

@@ -5,12 +5,12 @@
 use sim::api::{Deployment, Pod};
 use sim::{Actor, Cluster, Config, Duration};
 
-/// A booted cluster for the benchmark; the watch log is large enough that no component relists.
+/// A booted cluster for the benchmark, configured as the page's.
 pub fn boot(workers: u32) -> Cluster {
-    boot_with_history(workers, 1_000_000)
+    boot_with_history(workers, Config::default().watch_history)
 }
 
-/// A booted cluster keeping `watch_history` watch events.
+/// A booted cluster keeping `watch_history` watch events beyond what the control loops read.
 pub fn boot_with_history(workers: u32, watch_history: usize) -> Cluster {
     Cluster::new(Config {
         workers,

@@ -320,6 +320,26 @@ impl ApiServer {
         &self.log
     }
 
+    /// Compacts the watch log: every control loop has read up to `read_by_all`.
+    pub(crate) fn compact_log(&mut self, read_by_all: u64) {
+        self.log.compact(read_by_all);
+    }
+
+    /// Pins a reader's cursor so the log keeps what comes after it (see [`WatchLog`]); release
+    /// it with [`ApiServer::unpin_watch`].
+    pub fn pin_watch(&mut self, cursor: u64) -> u64 {
+        self.log.pin(cursor)
+    }
+
+    /// Moves a pinned cursor forward.
+    pub fn move_watch_pin(&mut self, pin: u64, cursor: u64) {
+        self.log.move_pin(pin, cursor);
+    }
+
+    pub fn unpin_watch(&mut self, pin: u64) {
+        self.log.unpin(pin);
+    }
+
     /// `WATCH` from a resourceVersion: events after it, or `Gone` if they were compacted.
     pub fn watch(&self, after: u64) -> Result<Vec<&WatchEvent>, Status> {
         match self.log.since(after) {

@@ -102,26 +102,65 @@ impl WatchEvent {
 
 /// The log with a bounded history.
 ///
-/// Simplification: compaction keeps the last `capacity` events; etcd compacts by time (5 min).
+/// Like the watch cache over etcd, it keeps what some reader still needs: the control loops
+/// report how far they have all read ([`WatchLog::compact`]), readers outside them (`kubectl get
+/// -w`) pin their cursor, and a tail of `retain` events stays for late readers such as the
+/// activity feed. A cursor older than that gets 410 Gone and relists.
+///
+/// Simplification: etcd compacts by time (every 5 min) and the watch cache keeps a window of
+/// events; here the log drops what every reader has seen, beyond a fixed tail.
 #[derive(Clone, Debug, Default)]
 pub struct WatchLog {
     events: VecDeque<WatchEvent>,
-    capacity: usize,
+    retain: usize,
+    /// Cursors of readers outside the control loops, by pin id.
+    pins: std::collections::BTreeMap<u64, u64>,
+    next_pin: u64,
 }
 
 impl WatchLog {
-    pub fn new(capacity: usize) -> Self {
+    pub fn new(retain: usize) -> Self {
         WatchLog {
             events: VecDeque::new(),
-            capacity: capacity.max(1),
+            retain: retain.max(1),
+            pins: Default::default(),
+            next_pin: 0,
         }
     }
 
     pub(crate) fn push(&mut self, e: WatchEvent) {
-        if self.events.len() >= self.capacity {
+        self.events.push_back(e);
+    }
+
+    /// Drops the events every control loop has read (resourceVersion ≤ `read_by_all`) and no
+    /// pinned reader still needs, keeping the newest `retain`.
+    pub(crate) fn compact(&mut self, read_by_all: u64) {
+        let upto = self.pins.values().fold(read_by_all, |m, &c| m.min(c));
+        while self.events.len() > self.retain
+            && self
+                .events
+                .front()
+                .is_some_and(|e| e.resource_version <= upto)
+        {
             self.events.pop_front();
         }
-        self.events.push_back(e);
+    }
+
+    /// Keeps the events after `cursor` until the pin moves or is released.
+    pub(crate) fn pin(&mut self, cursor: u64) -> u64 {
+        self.next_pin += 1;
+        self.pins.insert(self.next_pin, cursor);
+        self.next_pin
+    }
+
+    pub(crate) fn move_pin(&mut self, pin: u64, cursor: u64) {
+        if let Some(c) = self.pins.get_mut(&pin) {
+            *c = cursor;
+        }
+    }
+
+    pub(crate) fn unpin(&mut self, pin: u64) {
+        self.pins.remove(&pin);
     }
 
     /// The oldest resourceVersion still in the log (0 when empty).

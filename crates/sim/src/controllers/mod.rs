@@ -152,6 +152,8 @@ impl ControllerManager {
             self.node_lifecycle.sync(api);
             self.scheduler.sync(api);
             self.kubelets.sync(api);
+            // Every loop has now read what was written before this round.
+            api.compact_log(before);
             if api.resource_version() == before {
                 return true;
             }

@@ -176,6 +176,10 @@ fn victim_rank(p: &Pod) -> RankKey {
 
 impl ReplicaSetController {
     pub fn sync(&mut self, api: &mut ApiServer) {
+        // The pod index reads the log every round, so it never falls behind a compaction.
+        if self.pods.primed {
+            self.pods.refresh(api);
+        }
         let keys = changed_keys(api, &mut self.cursor, Kind::ReplicaSet, "ReplicaSet");
         for key in keys {
             self.sync_replica_set(api, &key);
