@@ -8,7 +8,8 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 use sim::api::{
-    LimitRange, PersistentVolume, PersistentVolumeClaim, Pod, Quantity, ResourceQuota, StorageClass,
+    LimitRange, PersistentVolume, PersistentVolumeClaim, Pod, PodDisruptionBudget, Quantity,
+    ResourceQuota, StorageClass,
 };
 use sim::{Cluster, Object};
 
@@ -24,6 +25,7 @@ pub(super) fn describe(w: &mut String, cluster: &Cluster, object: &Object) -> bo
         Object::PersistentVolumeClaim(pvc) => describe_claim(w, cluster, pvc),
         Object::PersistentVolume(pv) => describe_volume(w, cluster, pv),
         Object::StorageClass(sc) => describe_storage_class(w, sc),
+        Object::PodDisruptionBudget(pdb) => describe_pdb(w, pdb),
         _ => return false,
     }
     true
@@ -70,6 +72,29 @@ fn describe_quota(w: &mut String, q: &ResourceQuota) {
             hard.canonical()
         );
     }
+}
+
+/// `describePodDisruptionBudgetV1`.
+fn describe_pdb(w: &mut String, pdb: &PodDisruptionBudget) {
+    let _ = writeln!(w, "Name:\t{}", pdb.metadata.name);
+    let _ = writeln!(w, "Namespace:\t{}", pdb.metadata.namespace);
+    if let Some(v) = &pdb.spec.min_available {
+        let _ = writeln!(w, "Min available:\t{v}");
+    } else if let Some(v) = &pdb.spec.max_unavailable {
+        let _ = writeln!(w, "Max unavailable:\t{v}");
+    }
+    // A missing selector selects nothing: `labels.Nothing()` prints as an empty string.
+    let selector = pdb
+        .pod_selector()
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    let _ = writeln!(w, "Selector:\t{selector}");
+    let st = pdb.status();
+    w.push_str("Status:\n");
+    let _ = writeln!(w, "    Allowed disruptions:\t{}", st.disruptions_allowed);
+    let _ = writeln!(w, "    Current:\t{}", st.current_healthy);
+    let _ = writeln!(w, "    Desired:\t{}", st.desired_healthy);
+    let _ = writeln!(w, "    Total:\t{}", st.expected_pods);
 }
 
 /// `helpTextForResourceQuotaScope`.

@@ -429,63 +429,84 @@ fn drain_node(
         ..DeleteOptions::default()
     };
     let mut waiting: Vec<&Pod> = Vec::new();
-    for p in &to_delete {
-        let (ns, name) = (&p.metadata.namespace, &p.metadata.name);
-        let result = if use_eviction {
-            if dry_run.is_some() {
-                out.stdout
-                    .push_str(&format!("evicting pod {ns}/{name} (server dry run)\n"));
+    let verb = if use_eviction { "evicted" } else { "deleted" };
+    let limit = if timeout == 0 { FOREVER_SECS } else { timeout };
+    let mut waited = 0;
+    // Pods a disruption budget refused for now: upstream retries each every 5 s until the
+    // global timeout.
+    let mut pending: Vec<&Pod> = to_delete.iter().collect();
+    let mut refused: Vec<String> = Vec::new();
+    loop {
+        let mut retry: Vec<&Pod> = Vec::new();
+        for p in pending {
+            let (ns, name) = (&p.metadata.namespace, &p.metadata.name);
+            let result = if use_eviction {
+                if dry_run.is_some() {
+                    out.stdout
+                        .push_str(&format!("evicting pod {ns}/{name} (server dry run)\n"));
+                } else {
+                    out.stdout.push_str(&format!("evicting pod {ns}/{name}\n"));
+                }
+                if waited >= limit {
+                    refused.push(format!(
+                        "error when evicting pods/\"{name}\" -n \"{ns}\": global timeout reached: {}",
+                        go_duration(limit)
+                    ));
+                    continue;
+                }
+                cluster.api_mut().evict(&Actor::kubectl(), ns, name, &opts)
             } else {
-                out.stdout.push_str(&format!("evicting pod {ns}/{name}\n"));
-            }
-            cluster.api_mut().evict(&Actor::kubectl(), ns, name, &opts)
-        } else {
-            cluster
-                .api_mut()
-                .delete(&Actor::kubectl(), Kind::Pod, ns, name, &opts)
-        };
-        match result {
-            Ok(_) => waiting.push(p),
-            Err(status) if status.reason == sim::StatusReason::NotFound => {}
-            Err(status) => {
-                let e = errors::status_text(&status);
-                let e = e
-                    .strip_prefix("Error from server ")
-                    .map_or(e.clone(), |rest| {
-                        rest.split_once(": ")
-                            .map_or(e.clone(), |(_, m)| m.to_string())
-                    });
-                return Err(format!(
-                    "error when evicting pods/\"{name}\" -n \"{ns}\": {e}"
-                ));
+                cluster
+                    .api_mut()
+                    .delete(&Actor::kubectl(), Kind::Pod, ns, name, &opts)
+            };
+            match result {
+                Ok(_) => waiting.push(p),
+                Err(status) if status.reason == sim::StatusReason::NotFound => {}
+                Err(status) => {
+                    let e = server_message(&status);
+                    if use_eviction && status.reason == sim::StatusReason::TooManyRequests {
+                        out.stderr.push_str(&format!(
+                            "error when evicting pods/\"{name}\" -n \"{ns}\" (will retry after 5s): {e}\n"
+                        ));
+                        retry.push(p);
+                        continue;
+                    }
+                    return Err(format!(
+                        "error when evicting pods/\"{name}\" -n \"{ns}\": {e}"
+                    ));
+                }
             }
         }
+        if retry.is_empty() || dry_run.is_some() {
+            break;
+        }
+        // Five seconds pass; evicted pods that finish meanwhile are reported as they go.
+        for _ in 0..5 {
+            cluster.advance(Duration::seconds(1));
+            waited += 1;
+            report_gone(cluster, &mut waiting, verb, out);
+        }
+        pending = retry;
     }
     if dry_run.is_some() {
         return Ok(());
     }
     // Wait on the virtual clock for each pod to be gone (or replaced by a new pod of the
     // same name), one second at a time, as upstream polls.
-    let verb = if use_eviction { "evicted" } else { "deleted" };
-    let limit = if timeout == 0 { FOREVER_SECS } else { timeout };
-    let mut waited = 0;
     loop {
         cluster.settle();
-        waiting.retain(|p| {
-            let gone =
-                match cluster
-                    .api()
-                    .get_ref(Kind::Pod, &p.metadata.namespace, &p.metadata.name)
-                {
-                    None => true,
-                    Some(o) => o.metadata().uid != p.metadata.uid,
-                };
-            if gone {
-                out.stdout
-                    .push_str(&format!("pod/{} {verb}\n", p.metadata.name));
-            }
-            !gone
-        });
+        report_gone(cluster, &mut waiting, verb, out);
+        if waiting.is_empty() && !refused.is_empty() {
+            return Err(pending_pods(
+                cluster,
+                node,
+                options,
+                pod_selector,
+                &refused,
+                out,
+            ));
+        }
         if waiting.is_empty() {
             return Ok(());
         }
@@ -494,6 +515,16 @@ fn drain_node(
         }
         cluster.advance(Duration::seconds(1));
         waited += 1;
+    }
+    if !refused.is_empty() {
+        return Err(pending_pods(
+            cluster,
+            node,
+            options,
+            pod_selector,
+            &refused,
+            out,
+        ));
     }
     out.stderr.push_str(&format!(
         "There are pending pods in node \"{node}\" when an error occurred: drain did not complete within {}\n",
@@ -506,6 +537,66 @@ fn drain_node(
         "drain did not complete within {}",
         go_duration(timeout)
     ))
+}
+
+/// The message of a failed request without kubectl's `Error from server (Reason): ` prefix.
+fn server_message(status: &sim::Status) -> String {
+    let e = errors::status_text(status);
+    e.strip_prefix("Error from server ")
+        .and_then(|rest| rest.split_once(": "))
+        .map_or(e.clone(), |(_, m)| m.to_string())
+}
+
+/// Reports (and forgets) the pods of `waiting` that are gone or replaced by a new pod of the
+/// same name.
+fn report_gone(cluster: &Cluster, waiting: &mut Vec<&Pod>, verb: &str, out: &mut Output) {
+    waiting.retain(|p| {
+        let gone = match cluster
+            .api()
+            .get_ref(Kind::Pod, &p.metadata.namespace, &p.metadata.name)
+        {
+            None => true,
+            Some(o) => o.metadata().uid != p.metadata.uid,
+        };
+        if gone {
+            out.stdout
+                .push_str(&format!("pod/{} {verb}\n", p.metadata.name));
+        }
+        !gone
+    });
+}
+
+/// `deleteOrEvictPodsSimple` after a failure: the pods still on the node, and the aggregated
+/// error.
+fn pending_pods(
+    cluster: &Cluster,
+    node: &str,
+    options: &Options,
+    pod_selector: &str,
+    errors: &[String],
+    out: &mut Output,
+) -> String {
+    let err = aggregate(errors);
+    // `GetPodsForDeletion` again: what drain would still delete there.
+    let left = pods_on(cluster, node, pod_selector).unwrap_or_default();
+    let left: Vec<&Pod> = left
+        .iter()
+        .filter(|p| {
+            matches!(
+                decide(cluster, p, options),
+                Decision::Delete | Decision::Warn(true, _)
+            )
+        })
+        .collect();
+    if !left.is_empty() {
+        out.stderr.push_str(&format!(
+            "There are pending pods in node \"{node}\" when an error occurred: {err}\n"
+        ));
+        for p in left {
+            out.stderr.push_str(&format!("pod/{}\n", p.metadata.name));
+        }
+    }
+    err
 }
 
 /// Go's `time.Duration.String` for whole seconds.

@@ -14,6 +14,7 @@ pub(crate) mod expose;
 mod ingress;
 mod job;
 mod namespace;
+mod pdb;
 mod run;
 mod secret;
 mod service;
@@ -65,22 +66,11 @@ pub fn create(cluster: &mut Cluster, args: &[String]) -> Output {
         "namespace" | "ns" => finish(cluster, namespace::generate(&rest)),
         "job" => finish(cluster, job::generate(&rest)),
         "ingress" | "ing" => finish(cluster, ingress::generate(&rest)),
+        "poddisruptionbudget" | "pdb" => finish(cluster, pdb::generate(&rest)),
         "secret" => secret_command(cluster, &rest),
         "service" | "svc" => service_command(cluster, &rest),
-        "clusterrole"
-        | "clusterrolebinding"
-        | "cronjob"
-        | "cj"
-        | "poddisruptionbudget"
-        | "pdb"
-        | "priorityclass"
-        | "pc"
-        | "quota"
-        | "resourcequota"
-        | "role"
-        | "rolebinding"
-        | "serviceaccount"
-        | "sa"
+        "clusterrole" | "clusterrolebinding" | "cronjob" | "cj" | "priorityclass" | "pc"
+        | "quota" | "resourcequota" | "role" | "rolebinding" | "serviceaccount" | "sa"
         | "token" => Output::error(format!(
             "\"kubectl create {sub}\" is not available in this playground yet"
         )),
@@ -106,6 +96,8 @@ const GENERATORS: &[&str] = &[
     "job",
     "ingress",
     "ing",
+    "poddisruptionbudget",
+    "pdb",
     "secret",
     "service",
     "svc",

@@ -1,8 +1,10 @@
 //! `kubectl get` columns for the storage and policy kinds (kubectl 1.36's printers):
-//! PersistentVolume, PersistentVolumeClaim, StorageClass, ResourceQuota and LimitRange.
+//! PersistentVolume, PersistentVolumeClaim, StorageClass, ResourceQuota, LimitRange and
+//! PodDisruptionBudget.
 
 use sim::api::{
-    LimitRange, PersistentVolume, PersistentVolumeClaim, Quantity, ResourceQuota, StorageClass,
+    LimitRange, PersistentVolume, PersistentVolumeClaim, PodDisruptionBudget, Quantity,
+    ResourceQuota, StorageClass,
 };
 use sim::{Kind, Object, Time};
 
@@ -43,6 +45,13 @@ pub fn headers(kind: Kind, wide: bool) -> Option<Vec<&'static str>> {
         ],
         Kind::ResourceQuota => vec!["NAME", "REQUEST", "LIMIT", "AGE"],
         Kind::LimitRange => vec!["NAME", "CREATED AT"],
+        Kind::PodDisruptionBudget => vec![
+            "NAME",
+            "MIN AVAILABLE",
+            "MAX UNAVAILABLE",
+            "ALLOWED DISRUPTIONS",
+            "AGE",
+        ],
         _ => return None,
     };
     if wide && matches!(kind, Kind::PersistentVolume | Kind::PersistentVolumeClaim) {
@@ -82,9 +91,25 @@ pub fn cells(object: &Object, now: Time, wide: bool, name: &str) -> Option<Vec<S
         Object::StorageClass(sc) => storage_class_row(sc, name, age_cell),
         Object::ResourceQuota(q) => quota_row(q, name, age_cell),
         Object::LimitRange(lr) => limit_range_row(lr, name),
+        Object::PodDisruptionBudget(pdb) => pdb_row(pdb, name, age_cell),
         _ => return None,
     };
     Some(row)
+}
+
+/// `printPodDisruptionBudget`: `N/A` for the bound that is not set.
+fn pdb_row(pdb: &PodDisruptionBudget, name: &str, age_cell: String) -> Vec<String> {
+    let bound = |v: &Option<sim::api::IntOrString>| {
+        v.as_ref()
+            .map_or_else(|| "N/A".to_string(), ToString::to_string)
+    };
+    vec![
+        name.to_string(),
+        bound(&pdb.spec.min_available),
+        bound(&pdb.spec.max_unavailable),
+        pdb.status().disruptions_allowed.to_string(),
+        age_cell,
+    ]
 }
 
 fn pv_row(pv: &PersistentVolume, name: &str, age_cell: String, wide: bool) -> Vec<String> {

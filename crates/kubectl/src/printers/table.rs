@@ -445,7 +445,8 @@ pub fn cells(object: &Object, now: Time, wide: bool, name: &str) -> Vec<String> 
         | Object::LimitRange(_)
         | Object::StorageClass(_)
         | Object::PersistentVolume(_)
-        | Object::PersistentVolumeClaim(_) => {
+        | Object::PersistentVolumeClaim(_)
+        | Object::PodDisruptionBudget(_) => {
             super::storage::cells(object, now, wide, name).unwrap_or_default()
         }
         Object::Event(e) => {

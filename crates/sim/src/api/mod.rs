@@ -17,6 +17,7 @@ pub mod node;
 pub mod persistent_volume;
 pub mod persistent_volume_claim;
 pub mod pod;
+pub mod pod_disruption_budget;
 pub mod replica_set;
 pub mod resource_quota;
 pub mod secret;
@@ -52,6 +53,7 @@ pub use node::Node;
 pub use persistent_volume::PersistentVolume;
 pub use persistent_volume_claim::PersistentVolumeClaim;
 pub use pod::Pod;
+pub use pod_disruption_budget::PodDisruptionBudget;
 pub use replica_set::ReplicaSet;
 pub use resource_quota::ResourceQuota;
 pub use secret::Secret;
@@ -261,6 +263,7 @@ kinds! {
     Ingress(Ingress),
     IngressClass(IngressClass),
     Lease(Lease),
+    PodDisruptionBudget(PodDisruptionBudget),
 }
 
 /// Implements the boilerplate part of [`Resource`] for a kind.

@@ -229,6 +229,19 @@ impl Status {
         Status::new(StatusReason::TooManyRequests, message.into(), None)
     }
 
+    /// Adds a cause (`details.causes`) of type `reason`.
+    pub fn with_cause(mut self, reason: &str, message: &str) -> Self {
+        self.details
+            .get_or_insert_with(Default::default)
+            .causes
+            .push(StatusCause {
+                reason: reason.to_string(),
+                message: message.to_string(),
+                field: String::new(),
+            });
+        self
+    }
+
     /// The `metav1.Status` object as JSON.
     pub fn to_json(&self) -> Value {
         let mut m = serde_json::Map::new();

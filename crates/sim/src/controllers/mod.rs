@@ -3,6 +3,7 @@
 
 pub mod daemon_set;
 pub mod deployment;
+pub mod disruption;
 pub mod endpoint_slice;
 pub mod endpoints;
 pub mod garbage_collector;
@@ -89,6 +90,7 @@ pub(crate) fn changed_keys(
 pub struct ControllerManager {
     pub replica_set: replica_set::ReplicaSetController,
     pub deployment: deployment::DeploymentController,
+    pub disruption: disruption::DisruptionController,
     pub daemon_set: daemon_set::DaemonSetController,
     pub endpoints: endpoints::EndpointsController,
     pub endpoint_slice: endpoint_slice::EndpointSliceController,
@@ -114,6 +116,7 @@ impl ControllerManager {
         [
             self.kubelets.next_due(),
             self.deployment.next_due(),
+            self.disruption.next_due(),
             Some(self.heartbeats.next_due()),
             self.node_lifecycle.next_due(api),
         ]
@@ -148,6 +151,7 @@ impl ControllerManager {
             self.pod_gc.sync(api);
             self.persistent_volume.sync(api);
             self.resource_quota.sync(api);
+            self.disruption.sync(api);
             self.heartbeats.sync(api);
             self.node_lifecycle.sync(api);
             self.scheduler.sync(api);
