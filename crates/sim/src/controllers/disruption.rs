@@ -317,6 +317,9 @@ fn expected_pod_count(
 
 /// `getExpectedScale`: the sum of the replicas of the pods' controllers (a ReplicaSet, or the
 /// Deployment owning it), each counted once.
+// Simplification: only the finders for the kinds Timonel runs (Deployment, ReplicaSet; a
+// DaemonSet has no scale subresource); upstream also asks StatefulSets, ReplicationControllers
+// and any custom resource's /scale.
 fn expected_scale(api: &ApiServer, pods: &[Pod]) -> Result<(i32, bool), String> {
     let mut scales: BTreeMap<String, i32> = BTreeMap::new();
     let mut unmanaged = false;
