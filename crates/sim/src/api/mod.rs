@@ -18,6 +18,7 @@ pub mod persistent_volume;
 pub mod persistent_volume_claim;
 pub mod pod;
 pub mod pod_disruption_budget;
+mod pod_scheduling;
 pub mod replica_set;
 pub mod resource_quota;
 pub mod secret;

@@ -889,7 +889,8 @@ impl PodSpec {
     }
 
     // Simplification: a subset of `ValidatePodSpec` (names, images, ports, resources, probes,
-    // policies, tolerations, node selector); volumes, env and security contexts are not validated.
+    // policies, tolerations, node selector, affinity, spread constraints); volumes, env and
+    // security contexts are not validated.
     /// `ValidatePodSpec` (the parts Timonel checks), under `path` (`spec` or
     /// `spec.template.spec`).
     pub fn validate(&self, path: &str, template: bool) -> Vec<FieldError> {
@@ -1042,6 +1043,7 @@ impl PodSpec {
             &self.node_selector,
             &format!("{path}.nodeSelector"),
         ));
+        errs.extend(super::pod_scheduling::validate(self, path));
         errs
     }
 
