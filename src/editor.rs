@@ -53,7 +53,7 @@ fn highlighted(text: &str, marked: &BTreeMap<usize, String>) -> Html {
                                 None => html! { {s} },
                             }) }
                         </span>
-                        { if i + 1 < last { "\n" } else { "\n " } }
+                        { if i + 1 < last { "\n" } else { " " } }
                     </>
                 }
             }) }

@@ -53,11 +53,11 @@ pub fn highlight(text: &str) -> Vec<Line<'_>> {
     for line in text.split('\n') {
         let line = line.strip_suffix('\r').unwrap_or(line);
         let indent = line.len() - line.trim_start_matches(' ').len();
-        if let Some(col) = block {
-            if line.trim().is_empty() || indent > col {
-                out.push(vec![(Tok::Block, line)]);
-                continue;
-            }
+        if let Some(col) = block
+            && (line.trim().is_empty() || indent > col)
+        {
+            out.push(vec![(Tok::Block, line)]);
+            continue;
         }
         let mut toks = Vec::new();
         block = scan_line(line, &mut toks);
