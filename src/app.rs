@@ -2,6 +2,7 @@
 
 use crate::cluster_panel::ClusterPanel;
 use crate::crash;
+use crate::editor::Editor;
 use crate::history::History;
 use crate::i18n::Lang;
 use crate::language_switch::LanguageSwitch;
@@ -98,7 +99,10 @@ pub fn App() -> Html {
                 <LanguageSwitch />
             </header>
             <main class="panes">
-                <Terminal />
+                <div class="work">
+                    <Editor />
+                    <Terminal />
+                </div>
                 <ClusterPanel />
             </main>
         </ContextProvider<PlaygroundHandle>>

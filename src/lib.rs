@@ -7,13 +7,17 @@ pub mod activity_feed;
 pub mod app;
 pub mod cluster_panel;
 pub mod crash;
+pub mod editor;
+pub mod editor_state;
 pub mod events_table;
 pub mod history;
 pub mod i18n;
 pub mod language_switch;
+pub mod starters;
 pub mod state;
 pub mod terminal;
 pub mod time_controls;
+pub mod yaml_highlight;
 
 /// Installs the crash handler and mounts the app on `#app`.
 pub fn start() {

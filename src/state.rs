@@ -4,6 +4,7 @@
 //! The engine (shell and transcript) sits behind `Rc<RefCell<…>>` so an action mutates it in
 //! place instead of cloning it; `revision` tells components that something changed.
 
+use crate::editor_state::{EditorAction, EditorState};
 use crate::history::History;
 use crate::i18n::Lang;
 use sim::views::Activity;
@@ -34,6 +35,8 @@ pub struct Engine {
     pub history: History,
     /// The newest control-plane activity, oldest first.
     pub feed: VecDeque<Activity>,
+    /// The editor's tabs and what the last Apply of each file reported.
+    pub editor: EditorState,
     next_id: u64,
 }
 
@@ -61,7 +64,7 @@ impl Engine {
 
     /// Runs what was typed or pasted at the prompt, command by command (a heredoc belongs to
     /// its command): the terminal's own `clear`, or the shell.
-    fn run(&mut self, text: String) {
+    pub(crate) fn run(&mut self, text: String) {
         if text.trim() == "clear" {
             self.history.push(&text);
             self.transcript.clear();
@@ -145,6 +148,8 @@ pub enum Action {
         delete_files: bool,
     },
     SetLang(Lang),
+    /// The editor: tabs, edits (saved into the shell's files), Apply.
+    Editor(EditorAction),
 }
 
 impl Playground {
@@ -230,6 +235,10 @@ impl Reducible for Playground {
                 engine.feed.clear();
                 engine.follow_activity();
                 drop(engine);
+                self.touched()
+            }
+            Action::Editor(action) => {
+                self.engine.borrow_mut().editor_action(action);
                 self.touched()
             }
             Action::SetLang(lang) => Rc::new(Playground {
