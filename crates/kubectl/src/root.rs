@@ -76,6 +76,9 @@ fn dispatch(cluster: &mut Cluster, io: &mut Io, args: &[String]) -> Output {
         (first.clone(), args[1..].to_vec())
     };
     let rest = rest.as_slice();
+    if let Some(help) = crate::verb_help::lookup(&command, rest) {
+        return Output::ok(help);
+    }
     match command.as_str() {
         "-h" | "--help" | "help" => Output::ok(help()),
         "version" => version::run(cluster, rest),

@@ -321,7 +321,7 @@ impl Cmd {
         let parsed = parse(specs, words).map_err(|m| self.flag_error(&m))?;
         if parsed.bool("help") {
             return Err(Output::ok(format!(
-                "Usage:\n  {} NAME [flags] [options]\n\nSee the Timonel docs for the flags this playground supports.\n",
+                "Usage:\n  {} NAME [flags] [options]\n\nRun 'kubectl help' for the commands this playground supports.\n",
                 self.path
             )));
         }
