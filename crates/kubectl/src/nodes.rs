@@ -24,6 +24,11 @@ pub fn cordon(cluster: &mut Cluster, args: &[String], cordon: bool) -> Output {
         Ok(p) => p,
         Err(out) => return out,
     };
+    let dry_run = match crate::generators::common::DryRun::parse(parsed.string("dry-run")) {
+        Ok((mode, _)) => mode,
+        Err(out) => return out,
+    };
+    let suffix = dry_run.suffix();
     let selector = parsed.string_or_empty("selector").to_string();
     let names: Vec<String> = if parsed.args.is_empty() && !selector.is_empty() {
         match cluster
@@ -60,7 +65,13 @@ pub fn cordon(cluster: &mut Cluster, args: &[String], cordon: bool) -> Output {
         };
         if node.is_unschedulable() == cordon {
             out.stdout
-                .push_str(&format!("node/{name} already {verb}ed\n"));
+                .push_str(&format!("node/{name} already {verb}ed{suffix}\n"));
+            continue;
+        }
+        // A client dry run sends nothing.
+        if dry_run == crate::generators::common::DryRun::Client {
+            out.stdout
+                .push_str(&format!("node/{name} {verb}ed{suffix}\n"));
             continue;
         }
         let patch = Patch::merge(
@@ -72,9 +83,14 @@ pub fn cordon(cluster: &mut Cluster, args: &[String], cordon: bool) -> Output {
             "",
             name,
             &patch,
-            &WriteOptions::default(),
+            &WriteOptions {
+                dry_run: dry_run == crate::generators::common::DryRun::Server,
+                ..WriteOptions::default()
+            },
         ) {
-            Ok(_) => out.stdout.push_str(&format!("node/{name} {verb}ed\n")),
+            Ok(_) => out
+                .stdout
+                .push_str(&format!("node/{name} {verb}ed{suffix}\n")),
             Err(status) => {
                 out.stderr.push_str(&errors::status_text(&status));
                 out.stderr.push('\n');
