@@ -444,7 +444,17 @@ pub fn rollout(cluster: &mut Cluster, args: &[String]) -> Output {
                     .string("timeout")
                     .and_then(parse_seconds)
                     .filter(|s| *s > 0);
-                let (text, err) = status(cluster, &namespace, name, timeout);
+                // `--watch=false`: the current status once, done or not.
+                let watch = !parsed.changed("watch") || parsed.bool("watch");
+                let (text, err) = if watch {
+                    status(cluster, &namespace, name, timeout)
+                } else {
+                    match deployment(cluster, &namespace, name).map(|d| status_message(&d, name)) {
+                        Some(Ok((message, _))) => (message, None),
+                        Some(Err(e)) => (String::new(), Some(e)),
+                        None => (String::new(), None),
+                    }
+                };
                 out.stdout.push_str(&text);
                 err.map_or(Ok(String::new()), Err)
             }
