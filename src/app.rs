@@ -2,6 +2,7 @@
 
 use crate::cluster_panel::ClusterPanel;
 use crate::crash;
+use crate::display_switch::DisplaySwitch;
 use crate::editor::Editor;
 use crate::history::History;
 use crate::i18n::Lang;
@@ -96,7 +97,10 @@ pub fn App() -> Html {
                     <h1>{"Timonel"}</h1>
                     <p class="tagline">{s.tagline}</p>
                 </div>
-                <LanguageSwitch />
+                <div class="topbar-controls">
+                    <DisplaySwitch />
+                    <LanguageSwitch />
+                </div>
             </header>
             <main class="panes">
                 <div class="work">

@@ -49,6 +49,13 @@ pub struct Strings {
     /// The language's own name, for the switch.
     pub language_name: &'static str,
     pub language_switch_label: &'static str,
+    /// The theme and presenter-mode controls.
+    pub display_label: &'static str,
+    pub theme_label: &'static str,
+    pub theme_auto: &'static str,
+    pub theme_light: &'static str,
+    pub theme_dark: &'static str,
+    pub presenter_mode: &'static str,
     /// The page's title, as the browser's tab shows it.
     pub page_title: &'static str,
     pub tagline: &'static str,
@@ -127,6 +134,12 @@ pub struct Strings {
 pub static EN: Strings = Strings {
     language_name: "English",
     language_switch_label: "Language",
+    display_label: "Display",
+    theme_label: "Theme",
+    theme_auto: "System",
+    theme_light: "Light",
+    theme_dark: "Dark",
+    presenter_mode: "Presenter mode",
     page_title: "Timonel · Kubernetes playground",
     tagline: "A Kubernetes 1.36 cluster in your browser",
     terminal_heading: "Terminal",
@@ -192,6 +205,12 @@ pub static EN: Strings = Strings {
 pub static ES: Strings = Strings {
     language_name: "Español",
     language_switch_label: "Idioma",
+    display_label: "Pantalla",
+    theme_label: "Tema",
+    theme_auto: "Del sistema",
+    theme_light: "Claro",
+    theme_dark: "Oscuro",
+    presenter_mode: "Modo presentación",
     page_title: "Timonel · Laboratorio de Kubernetes",
     tagline: "Un clúster de Kubernetes 1.36 en tu navegador",
     terminal_heading: "Terminal",

@@ -7,6 +7,7 @@ pub mod activity_feed;
 pub mod app;
 pub mod cluster_panel;
 pub mod crash;
+pub mod display_switch;
 pub mod editor;
 pub mod editor_state;
 pub mod events_table;
