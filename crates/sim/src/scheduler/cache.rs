@@ -244,15 +244,21 @@ pub(crate) struct Cache {
 
 impl Cache {
     /// Applies the latest version of a pod (or its deletion).
-    pub fn apply_pod(&mut self, namespace: &str, name: &str, pod: Option<&Pod>) {
+    pub fn apply_pod(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        pod: Option<&Pod>,
+        counts: &mut Counts,
+    ) {
         if let Some(p) = pod
             && self.pod(namespace, name).is_some_and(|old| old.same_as(p))
         {
             return;
         }
-        self.remove(namespace, name);
+        self.remove(namespace, name, counts);
         if let Some(cached) = pod.and_then(CachedPod::of) {
-            self.insert(namespace, name, cached);
+            self.insert(namespace, name, cached, counts);
         }
     }
 
@@ -266,11 +272,12 @@ impl Cache {
         self.pods.values().flat_map(HashMap::values)
     }
 
-    fn remove(&mut self, namespace: &str, name: &str) {
+    fn remove(&mut self, namespace: &str, name: &str, counts: &mut Counts) {
         let Some(by_name) = self.pods.get_mut(namespace) else {
             return;
         };
         if let Some(old) = by_name.remove(name) {
+            counts.change(&old, -1);
             if let Some(n) = self.nodes.get_mut(old.node_index) {
                 n.add_usage(old.requests, -1);
             }
@@ -281,13 +288,14 @@ impl Cache {
         }
     }
 
-    fn insert(&mut self, namespace: &str, name: &str, mut cached: CachedPod) {
+    fn insert(&mut self, namespace: &str, name: &str, mut cached: CachedPod, counts: &mut Counts) {
         if let Some(&i) = self.index.get(&cached.node)
             && let Some(n) = self.nodes.get_mut(i)
         {
             n.add_usage(cached.requests, 1);
             cached.node_index = i;
         }
+        counts.change(&cached, 1);
         if cached.affinity.is_some() {
             self.with_affinity
                 .insert((namespace.to_string(), name.to_string()));
@@ -301,7 +309,9 @@ impl Cache {
     }
 
     /// Re-reads the nodes (they changed) and recomputes their usage from the cached pods.
-    pub fn rebuild_nodes(&mut self, api: &ApiServer) {
+    pub fn rebuild_nodes(&mut self, api: &ApiServer, counts: &mut Counts) {
+        // Node positions (and labels) change: every count and domain is recomputed on demand.
+        counts.clear();
         let objects: Vec<Arc<Object>> = api
             .iter(Kind::Node, None)
             .filter_map(|n| api.get_arc(Kind::Node, "", &n.metadata().name))
@@ -347,7 +357,7 @@ impl Cache {
     }
 
     /// Rebuilds everything from the store (first sync, or a compacted watch log).
-    pub fn relist(&mut self, api: &ApiServer) {
+    pub fn relist(&mut self, api: &ApiServer, counts: &mut Counts) {
         self.pods.clear();
         self.with_affinity.clear();
         for p in api.iter_as::<Pod>(None) {
@@ -362,7 +372,7 @@ impl Cache {
                     .insert(name.clone(), cached);
             }
         }
-        self.rebuild_nodes(api);
+        self.rebuild_nodes(api, counts);
     }
 
     /// The node index a cached pod is bound to.
@@ -401,28 +411,72 @@ impl Namespaces {
     }
 }
 
-/// Per scheduling cycle: how many non-terminating pods matching (namespaces, selector) each node
-/// has, computed once per distinct selector and kept current as the cycle binds pods; each node's
-/// topology domain per topology key; the system default spreading selector per ReplicaSet.
-#[derive(Debug, Default)]
+/// How many non-terminating pods matching (namespaces, selector) each node has, counted once per
+/// distinct selector and then kept current as the cache changes (until the nodes change); each
+/// node's topology domain per topology key; per scheduling cycle, the system default spreading
+/// constraints per ReplicaSet.
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Counts {
     memo: BTreeMap<(Namespaces, String, bool), usize>,
-    slots: Vec<(Namespaces, Selector, Vec<i64>)>,
+    slots: Vec<Slot>,
     domain_slots: BTreeMap<String, usize>,
     domains: Vec<Domains>,
-    /// `DefaultSelector` of the pods a ReplicaSet (namespace, name) owns, with its count slot.
-    pub defaults: BTreeMap<(String, String), Option<(Selector, usize)>>,
+    /// The system default constraints of the pods a ReplicaSet owns, by namespace and name
+    /// (`None`: the pods have none). Only valid for one cycle.
+    pub defaults: BTreeMap<String, BTreeMap<String, Option<Arc<[super::spread::Constraint]>>>>,
+}
+
+#[derive(Clone, Debug)]
+struct Slot {
+    ns: Namespaces,
+    selector: Selector,
+    per_node: Vec<i64>,
+    /// Asked for during the current cycle.
+    used: bool,
 }
 
 /// The topology domains of one topology key: each node's domain as a small number.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Domains {
     pub of_node: Vec<Option<u32>>,
     pub len: usize,
 }
 
+/// Selectors kept counting between cycles without being asked for: beyond this, the unused
+/// ones are dropped when a cycle starts.
+const KEPT_SLOTS: usize = 16;
+
 impl Counts {
-    /// Per cycle, the domains of every node for a topology key, as a slot for [`Counts::domains`].
+    /// Forgets everything (the nodes changed).
+    pub fn clear(&mut self) {
+        *self = Counts::default();
+    }
+
+    /// A scheduling cycle starts: ReplicaSets may have changed since the last one, and the
+    /// selectors nobody asked about last cycle stop being counted if there are many.
+    pub fn new_cycle(&mut self) {
+        self.defaults.clear();
+        if self.slots.len() > KEPT_SLOTS && self.slots.iter().any(|s| !s.used) {
+            let mut renumber = vec![None; self.slots.len()];
+            let mut kept = Vec::new();
+            for (i, slot) in std::mem::take(&mut self.slots).into_iter().enumerate() {
+                if slot.used {
+                    renumber[i] = Some(kept.len());
+                    kept.push(slot);
+                }
+            }
+            self.slots = kept;
+            self.memo = std::mem::take(&mut self.memo)
+                .into_iter()
+                .filter_map(|(k, i)| Some((k, renumber.get(i).copied().flatten()?)))
+                .collect();
+        }
+        for slot in &mut self.slots {
+            slot.used = false;
+        }
+    }
+
+    /// The domains of every node for a topology key, as a slot for [`Counts::domains`].
     pub fn domain_slot(&mut self, cache: &Cache, key: &str) -> usize {
         if let Some(&i) = self.domain_slots.get(key) {
             return i;
@@ -449,44 +503,50 @@ impl Counts {
     }
 
     /// The slot of the per-node counts of pods in `ns` matching `selector`, counting them if
-    /// this cycle has not yet.
+    /// they are not counted yet.
     pub fn slot(&mut self, cache: &Cache, ns: &Namespaces, selector: &Selector) -> usize {
         let key = (ns.clone(), selector.to_string(), selector.nothing);
         if let Some(&i) = self.memo.get(&key) {
+            self.slots[i].used = true;
             return i;
         }
-        let mut counts = vec![0; cache.nodes.len()];
+        let mut per_node = vec![0; cache.nodes.len()];
         for p in cache.all_pods() {
             if !p.terminating
                 && ns.contains(&p.namespace)
                 && selector.matches(&p.labels)
                 && let Some(i) = cache.node_of(p)
-                && let Some(c) = counts.get_mut(i)
+                && let Some(c) = per_node.get_mut(i)
             {
                 *c += 1;
             }
         }
         let i = self.slots.len();
-        self.slots.push((key.0.clone(), selector.clone(), counts));
+        self.slots.push(Slot {
+            ns: key.0.clone(),
+            selector: selector.clone(),
+            per_node,
+            used: true,
+        });
         self.memo.insert(key, i);
         i
     }
 
     pub fn per_node(&self, slot: usize) -> &[i64] {
-        &self.slots[slot].2
+        &self.slots[slot].per_node
     }
 
-    /// A pod was bound to `node` during the cycle.
-    pub fn bound(&mut self, pod: &Pod, node: usize) {
-        if pod.metadata.deletion_timestamp.is_some() {
+    /// A pod entered (`by` 1) or left (`by` −1) the cache.
+    fn change(&mut self, p: &CachedPod, by: i64) {
+        if p.terminating {
             return;
         }
-        for (ns, selector, counts) in self.slots.iter_mut() {
-            if ns.contains(&pod.metadata.namespace)
-                && selector.matches(&pod.metadata.labels)
-                && let Some(c) = counts.get_mut(node)
+        for slot in self.slots.iter_mut() {
+            if let Some(c) = slot.per_node.get_mut(p.node_index)
+                && slot.ns.contains(&p.namespace)
+                && slot.selector.matches(&p.labels)
             {
-                *c += 1;
+                *c += by;
             }
         }
     }

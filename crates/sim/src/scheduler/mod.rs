@@ -88,7 +88,9 @@ const SCORE_PLUGINS: usize = 6;
 const NODE_RESOURCES_FIT: usize = 4;
 const TAINT_TOLERATION_SCORE: usize = 2;
 const NODE_AFFINITY_SCORE: usize = 3;
+#[cfg(test)]
 const POD_TOPOLOGY_SPREAD: usize = 5;
+#[cfg(test)]
 const INTER_POD_AFFINITY: usize = 6;
 const POD_TOPOLOGY_SPREAD_SCORE: usize = 4;
 const INTER_POD_AFFINITY_SCORE: usize = 5;
@@ -225,6 +227,9 @@ pub struct Scheduler {
     next_start_node: usize,
     /// Nodes and bound pods, kept current from the watch log.
     cache: Cache,
+    /// Pods per node matching the selectors topology spreading asks about, kept current with
+    /// the cache.
+    counts: Counts,
     /// Whether the cache has been filled from the store once.
     primed: bool,
 }
@@ -270,7 +275,7 @@ impl Scheduler {
         let mut cluster_changed = false;
         let fresh = !self.primed;
         if fresh {
-            self.cache.relist(api);
+            self.cache.relist(api, &mut self.counts);
             self.primed = true;
         }
         match api.watch(self.cursor) {
@@ -281,7 +286,12 @@ impl Scheduler {
                             let (ns, name) = (&p.metadata.namespace, &p.metadata.name);
                             if !fresh {
                                 let latest = (e.type_ != EventType::Deleted).then_some(p);
-                                self.cache.apply_pod(ns, name, latest.map(|v| &**v));
+                                self.cache.apply_pod(
+                                    ns,
+                                    name,
+                                    latest.map(|v| &**v),
+                                    &mut self.counts,
+                                );
                             }
                             if e.type_ != EventType::Deleted && wants_scheduling(p) {
                                 if e.type_ == EventType::Added
@@ -309,7 +319,7 @@ impl Scheduler {
             }
             Err(_) => {
                 // The log was compacted past our cursor: relist.
-                self.cache.relist(api);
+                self.cache.relist(api, &mut self.counts);
                 for p in api.iter_as::<Pod>(None).filter(|p| wants_scheduling(p)) {
                     self.active.insert(&p.metadata.namespace, &p.metadata.name);
                 }
@@ -321,7 +331,7 @@ impl Scheduler {
             self.active.append(&mut self.unschedulable);
         }
         if self.cache.nodes_dirty {
-            self.cache.rebuild_nodes(api);
+            self.cache.rebuild_nodes(api, &mut self.counts);
         }
         self.cursor = api.resource_version();
     }
@@ -355,7 +365,8 @@ impl Scheduler {
             (pa, ts(a), &a.namespace, &a.name).cmp(&(pb, ts(b), &b.namespace, &b.name))
         });
         let mut cache = std::mem::take(&mut self.cache);
-        let mut counts = Counts::default();
+        let mut counts = std::mem::take(&mut self.counts);
+        counts.new_cycle();
         for (_, obj) in queue {
             let Some(pod) = Pod::from_object(&obj) else {
                 continue;
@@ -363,6 +374,7 @@ impl Scheduler {
             self.schedule_one(api, pod, &mut cache, &mut counts);
         }
         self.cache = cache;
+        self.counts = counts;
     }
 
     fn schedule_one(
@@ -413,15 +425,19 @@ impl Scheduler {
             self.next_start_node % candidates
         };
         let mut processed = 0;
-        for offset in 0..candidates {
+        let mut pos = start;
+        for _ in 0..candidates {
             if feasible.len() >= want {
                 break;
             }
-            let pos = (start + offset) % candidates;
             let idx = match &pinned {
                 Some(c) => c[pos],
                 None => pos,
             };
+            pos += 1;
+            if pos == candidates {
+                pos = 0;
+            }
             let entry = &nodes[idx];
             let shortcut = plain_pod && entry.plain;
             // The plain path only runs plugins that read usage and allocatable, and the two
@@ -437,69 +453,81 @@ impl Scheduler {
             processed += 1;
             let mut trace = CompactNodeTrace {
                 node: idx as u32,
-                passed: 0,
+                passed: if shortcut {
+                    NODE_RESOURCES_FIT as u8
+                } else {
+                    0
+                },
                 failed: None,
                 scores: [0; SCORE_PLUGINS],
             };
-            let first_filter = if shortcut { NODE_RESOURCES_FIT } else { 0 };
-            trace.passed = first_filter as u8;
-            let mut fit = None;
-            for i in first_filter..FILTERS.len() {
-                let verdict = match (i, &info) {
-                    (NODE_RESOURCES_FIT, _) => {
-                        let m = entry.fit(requests, nonzero);
-                        fit = Some(m);
-                        plugins::fit_verdict(m.fails)
+            let mut fit_scores = (0, 0);
+            // Filters in order until the first failure.
+            let verdict = 'filters: {
+                if let Some(info) = &info {
+                    for i in 0..NODE_RESOURCES_FIT {
+                        let v = plugins::run_filter_at(i, pod, info, requests);
+                        if !matches!(v, Verdict::Pass) {
+                            break 'filters v;
+                        }
+                        trace.passed += 1;
                     }
-                    (POD_TOPOLOGY_SPREAD, _) => match &spread_state {
-                        Some(state) => spread::filter(state, counts, idx),
-                        None => Verdict::Pass,
-                    },
-                    (INTER_POD_AFFINITY, _) => match &interpod_state {
-                        Some(state) => entry.node().map_or(Verdict::Pass, |node| {
-                            interpod::filter(state, &node.metadata.labels)
-                        }),
-                        None => Verdict::Pass,
-                    },
-                    (_, Some(info)) => plugins::run_filter_at(i, pod, info, requests),
-                    (_, None) => Verdict::Pass,
-                };
-                match verdict {
-                    Verdict::Pass => trace.passed += 1,
-                    Verdict::Fail {
-                        reasons,
-                        unresolvable: u,
-                    } => {
-                        for r in &reasons {
-                            match histogram.get_mut(r) {
-                                Some(n) => *n += 1,
-                                None => {
-                                    histogram.insert(r.clone(), 1);
-                                }
+                }
+                let fit = entry.fit(requests, nonzero);
+                if fit.fails != 0 {
+                    break 'filters plugins::fit_verdict(fit.fails);
+                }
+                fit_scores = fit.scores;
+                trace.passed += 1;
+                if let Some(state) = &spread_state {
+                    let v = spread::filter(state, counts, idx);
+                    if !matches!(v, Verdict::Pass) {
+                        break 'filters v;
+                    }
+                }
+                trace.passed += 1;
+                if let Some(state) = &interpod_state
+                    && let Some(node) = entry.node()
+                {
+                    let v = interpod::filter(state, &node.metadata.labels);
+                    if !matches!(v, Verdict::Pass) {
+                        break 'filters v;
+                    }
+                }
+                trace.passed += 1;
+                Verdict::Pass
+            };
+            match verdict {
+                Verdict::Pass => {
+                    trace.scores[0] = fit_scores.0;
+                    trace.scores[1] = fit_scores.1;
+                    if let Some(info) = &info {
+                        for i in [TAINT_TOLERATION_SCORE, NODE_AFFINITY_SCORE] {
+                            trace.scores[i] = plugins::run_score_at(i, pod, info, nonzero);
+                        }
+                    }
+                    feasible.push((traces.len(), idx));
+                }
+                Verdict::Fail {
+                    reasons,
+                    unresolvable: u,
+                } => {
+                    for r in &reasons {
+                        match histogram.get_mut(r) {
+                            Some(n) => *n += 1,
+                            None => {
+                                histogram.insert(r.clone(), 1);
                             }
                         }
-                        if u {
-                            unresolvable += 1;
-                        } else {
-                            resolvable += 1;
-                        }
-                        trace.failed = Some(failures.len() as u32);
-                        failures.push(reasons.into_boxed_slice());
-                        break;
                     }
-                }
-            }
-            if trace.failed.is_none() {
-                if let Some(m) = fit {
-                    trace.scores[0] = m.scores.0;
-                    trace.scores[1] = m.scores.1;
-                }
-                if let Some(info) = &info {
-                    for i in [TAINT_TOLERATION_SCORE, NODE_AFFINITY_SCORE] {
-                        trace.scores[i] = plugins::run_score_at(i, pod, info, nonzero);
+                    if u {
+                        unresolvable += 1;
+                    } else {
+                        resolvable += 1;
                     }
+                    trace.failed = Some(failures.len() as u32);
+                    failures.push(reasons.into_boxed_slice());
                 }
-                feasible.push((traces.len(), idx));
             }
             traces.push(trace);
         }
@@ -529,27 +557,34 @@ impl Scheduler {
                 &node_indexes,
                 &mut interpod_scores,
             );
-            let mut column: Vec<i64> = Vec::with_capacity(feasible.len());
+            // `helper.DefaultNormalizeScore` of TaintToleration (reversed) and NodeAffinity.
             for (plugin, reverse) in [(TAINT_TOLERATION_SCORE, true), (NODE_AFFINITY_SCORE, false)]
             {
-                column.clear();
-                column.extend(feasible.iter().map(|(t, _)| traces[*t].scores[plugin]));
-                plugins::default_normalize(&mut column, reverse);
-                for ((t, _), v) in feasible.iter().zip(&column) {
-                    traces[*t].scores[plugin] = *v;
+                let mut max = 0;
+                for (t, _) in &feasible {
+                    max = max.max(traces[*t].scores[plugin]);
+                }
+                for (t, _) in &feasible {
+                    let s = &mut traces[*t].scores[plugin];
+                    *s = match (max, reverse) {
+                        (0, true) => 100,
+                        (0, false) => *s,
+                        (max, true) => 100 - 100 * *s / max,
+                        (max, false) => 100 * *s / max,
+                    };
                 }
             }
+            let weights: [i64; SCORE_PLUGINS] = std::array::from_fn(|i| SCORES[i].1);
             for (k, (t, n)) in feasible.iter().enumerate() {
                 let trace = &mut traces[*t];
                 trace.scores[POD_TOPOLOGY_SPREAD_SCORE] =
                     spread_scores.get(k).copied().unwrap_or(0);
                 trace.scores[INTER_POD_AFFINITY_SCORE] =
                     interpod_scores.get(k).copied().unwrap_or(0);
-                let total = SCORES
-                    .iter()
-                    .zip(trace.scores)
-                    .map(|((_, w), s)| s * w)
-                    .sum();
+                let mut total = 0i64;
+                for i in 0..SCORE_PLUGINS {
+                    total += trace.scores[i] * weights[i];
+                }
                 totals.push((*n, total));
             }
         }
@@ -657,8 +692,8 @@ impl Scheduler {
             let node_name = cache.names[pick].clone();
             if let Ok(bound) = api.bind_arc(&actor, &ns, &name, &node_name) {
                 if let Some(p) = Pod::from_object(&bound) {
-                    counts.bound(p, pick);
-                    cache.apply_pod(&ns, &name, Some(p));
+                    // Also counts it for topology spreading, on `pick`.
+                    cache.apply_pod(&ns, &name, Some(p), counts);
                 }
                 events::record(
                     api,
@@ -686,9 +721,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_node_shortcut_names_the_plugins_it_skips() {
+    fn the_filter_and_score_loops_know_where_each_plugin_is() {
         assert_eq!(FILTERS[NODE_RESOURCES_FIT], "NodeResourcesFit");
+        assert_eq!(FILTERS[POD_TOPOLOGY_SPREAD], "PodTopologySpread");
+        assert_eq!(FILTERS[INTER_POD_AFFINITY], "InterPodAffinity");
+        assert_eq!(FILTERS.len(), INTER_POD_AFFINITY + 1);
         assert_eq!(SCORES.len(), SCORE_PLUGINS);
+        assert_eq!(SCORES[0].0, "NodeResourcesFit");
+        assert_eq!(SCORES[1].0, "NodeResourcesBalancedAllocation");
         assert_eq!(SCORES[TAINT_TOLERATION_SCORE].0, "TaintToleration");
         assert_eq!(SCORES[NODE_AFFINITY_SCORE].0, "NodeAffinity");
     }

@@ -353,21 +353,6 @@ pub fn milli(q: Option<&Quantity>) -> i128 {
     q.and_then(Quantity::milli_value).unwrap_or(0)
 }
 
-/// `helper.DefaultNormalizeScore`: scales to 0–100 against the highest score, reversed if asked.
-pub(crate) fn default_normalize(scores: &mut [i64], reverse: bool) {
-    let max = scores.iter().copied().max().unwrap_or(0).max(0);
-    if max == 0 {
-        if reverse {
-            scores.iter_mut().for_each(|s| *s = 100);
-        }
-        return;
-    }
-    for s in scores.iter_mut() {
-        let v = 100 * *s / max;
-        *s = if reverse { 100 - v } else { v };
-    }
-}
-
 /// NodeAffinity's PreFilter result: when every required term names nodes with
 /// `matchFields` `metadata.name In`, only those nodes can fit.
 ///

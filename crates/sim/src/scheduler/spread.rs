@@ -1,6 +1,8 @@
 //! PodTopologySpread: Filter for `whenUnsatisfiable: DoNotSchedule` constraints, Score for
 //! `ScheduleAnyway` ones (or the system default constraints when the pod has none).
 
+use std::sync::Arc;
+
 use crate::api::pod::TopologySpreadConstraint;
 use crate::api::{Kind, Node, Pod, ReplicaSet, Resource};
 use crate::apiserver::ApiServer;
@@ -122,54 +124,46 @@ fn default_selector(api: &ApiServer, pod: &Pod) -> Selector {
 }
 
 /// The system default constraints (`defaultingType: System`): zone maxSkew 5 and hostname
-/// maxSkew 3, ScheduleAnyway, when the pod has a non-empty default selector. Their selector is
-/// looked up once per ReplicaSet and cycle (nothing changes ReplicaSets during a cycle).
+/// maxSkew 3, ScheduleAnyway, when the pod has a non-empty default selector. They are built
+/// once per ReplicaSet and cycle (nothing changes ReplicaSets during a cycle).
 fn system_defaults(
     api: &ApiServer,
     pod: &Pod,
     cache: &Cache,
     counts: &mut Counts,
-) -> Vec<Constraint> {
-    let owner = pod
-        .metadata
-        .controller()
-        .filter(|o| o.kind == "ReplicaSet")
-        .map(|o| (pod.metadata.namespace.clone(), o.name.clone()));
-    let slot = match owner {
-        Some(key) => match counts.defaults.get(&key) {
-            Some(known) => known.as_ref().map(|(_, slot)| *slot),
-            None => {
-                let selector = default_selector(api, pod);
-                let known = (!selector.is_empty()).then(|| {
-                    let ns = Namespaces::one(&pod.metadata.namespace);
-                    let slot = counts.slot(cache, &ns, &selector);
-                    (selector, slot)
-                });
-                let slot = known.as_ref().map(|(_, slot)| *slot);
-                counts.defaults.insert(key, known);
-                slot
-            }
-        },
+) -> Arc<[Constraint]> {
+    let Some(owner) = pod.metadata.controller().filter(|o| o.kind == "ReplicaSet") else {
         // Not owned by a ReplicaSet: the default selector is empty.
-        None => None,
+        return Arc::new([]);
     };
-    let Some(slot) = slot else {
-        return Vec::new();
-    };
-    [(ZONE, 5), (HOSTNAME, 3)]
-        .into_iter()
-        .map(|(key, max_skew)| Constraint {
-            max_skew,
-            key: key.into(),
-            min_domains: 1,
-            honor_affinity: true,
-            honor_taints: false,
-            // Only the Filter reads it, and these constraints only score.
-            self_match: false,
-            slot,
-            domains: counts.domain_slot(cache, key),
-        })
-        .collect()
+    let ns = &pod.metadata.namespace;
+    if let Some(known) = counts.defaults.get(ns).and_then(|m| m.get(&owner.name)) {
+        return known.clone().unwrap_or_else(|| Arc::new([]));
+    }
+    let selector = default_selector(api, pod);
+    let constraints: Option<Arc<[Constraint]>> = (!selector.is_empty()).then(|| {
+        let slot = counts.slot(cache, &Namespaces::one(ns), &selector);
+        [(ZONE, 5), (HOSTNAME, 3)]
+            .into_iter()
+            .map(|(key, max_skew)| Constraint {
+                max_skew,
+                key: key.into(),
+                min_domains: 1,
+                honor_affinity: true,
+                honor_taints: false,
+                // Only the Filter reads it, and these constraints only score.
+                self_match: false,
+                slot,
+                domains: counts.domain_slot(cache, key),
+            })
+            .collect()
+    });
+    counts
+        .defaults
+        .entry(ns.clone())
+        .or_default()
+        .insert(owner.name.clone(), constraints.clone());
+    constraints.unwrap_or_else(|| Arc::new([]))
 }
 
 /// PreFilter state: matching pods per topology domain over every eligible node.
@@ -266,7 +260,7 @@ pub(crate) fn filter(s: &FilterState, counts: &Counts, node: usize) -> Verdict {
 
 /// PreScore state: the constraints that score, and whether nodes missing a key are ignored.
 pub(crate) struct ScoreState {
-    constraints: Vec<Constraint>,
+    constraints: Arc<[Constraint]>,
     require_all: bool,
 }
 
@@ -284,7 +278,7 @@ pub(crate) fn pre_score(
         }
     } else {
         ScoreState {
-            constraints: constraints_of(pod, "ScheduleAnyway", cache, counts),
+            constraints: constraints_of(pod, "ScheduleAnyway", cache, counts).into(),
             require_all: true,
         }
     }
@@ -300,7 +294,7 @@ pub(crate) fn scores(
     out: &mut Vec<i64>,
 ) {
     out.clear();
-    let (constraints, require_all) = (&state.constraints, state.require_all);
+    let (constraints, require_all) = (&*state.constraints, state.require_all);
     if constraints.is_empty() {
         out.resize(feasible.len(), 0);
         return;
@@ -313,20 +307,26 @@ pub(crate) fn scores(
         doms.iter()
             .all(|d| d.of_node.get(i).copied().flatten().is_some())
     };
-    let ignored: Vec<bool> = feasible
-        .iter()
-        .map(|&i| require_all && !has_all(i))
-        .collect();
+    // Nodes missing a key are ignored when the pod's own constraints score.
+    let mut ignored: Vec<bool> = vec![false; feasible.len()];
+    if require_all {
+        for (k, &i) in feasible.iter().enumerate() {
+            ignored[k] = !has_all(i);
+        }
+    }
     let considered = ignored.iter().filter(|i| !**i).count();
     let mut totals: Vec<Vec<Option<i64>>> = Vec::with_capacity(constraints.len());
     let mut weights = Vec::with_capacity(constraints.len());
+    let mut hostname = Vec::with_capacity(constraints.len());
     for (ci, c) in constraints.iter().enumerate() {
         let (of_node, len) = (&doms[ci].of_node, doms[ci].len);
         let per_node = counts.per_node(c.slot);
         if c.key == HOSTNAME {
+            hostname.push(true);
             weights.push(ln(considered as f64 + 2.0));
             totals.push(Vec::new());
         } else {
+            hostname.push(false);
             let mut domain_totals: Vec<Option<i64>> = vec![None; len];
             for (&i, ign) in feasible.iter().zip(&ignored) {
                 if let (false, Some(Some(d))) = (*ign, of_node.get(i))
@@ -355,33 +355,45 @@ pub(crate) fn scores(
             totals.push(domain_totals);
         }
     }
-    let mut raw: Vec<Option<i64>> = Vec::with_capacity(feasible.len());
-    for (&i, ign) in feasible.iter().zip(&ignored) {
-        if *ign {
-            raw.push(None);
+    // The raw scores (of the nodes not ignored), and their range.
+    let mut raw: Vec<i64> = Vec::with_capacity(feasible.len());
+    let (mut min, mut max) = (i64::MAX, 0i64);
+    for k in 0..feasible.len() {
+        if ignored[k] {
+            raw.push(0);
             continue;
         }
+        let i = feasible[k];
         let mut score = 0.0f64;
-        for (ci, c) in constraints.iter().enumerate() {
+        for ci in 0..constraints.len() {
             let Some(Some(d)) = doms[ci].of_node.get(i) else {
                 continue;
             };
-            let cnt = if c.key == HOSTNAME {
-                counts.per_node(c.slot).get(i).copied().unwrap_or(0)
+            let cnt = if hostname[ci] {
+                counts
+                    .per_node(constraints[ci].slot)
+                    .get(i)
+                    .copied()
+                    .unwrap_or(0)
             } else {
                 totals[ci].get(*d as usize).copied().flatten().unwrap_or(0)
             };
-            score += cnt as f64 * weights[ci] + (c.max_skew - 1) as f64;
+            score += cnt as f64 * weights[ci] + (constraints[ci].max_skew - 1) as f64;
         }
-        raw.push(Some(score.round() as i64));
+        let s = score.round() as i64;
+        min = min.min(s);
+        max = max.max(s);
+        raw.push(s);
     }
-    let min = raw.iter().flatten().copied().min().unwrap_or(i64::MAX);
-    let max = raw.iter().flatten().copied().max().unwrap_or(0).max(0);
-    out.extend(raw.into_iter().map(|s| match s {
-        None => 0,
-        Some(_) if max == 0 => 100,
-        Some(s) => 100 * (max + min - s) / max,
-    }));
+    for k in 0..raw.len() {
+        out.push(if ignored[k] {
+            0
+        } else if max == 0 {
+            100
+        } else {
+            100 * (max + min - raw[k]) / max
+        });
+    }
 }
 
 /// The natural logarithm from basic IEEE operations only, so that every target computes the same
