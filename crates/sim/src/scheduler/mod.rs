@@ -413,8 +413,19 @@ impl Scheduler {
         let candidates = pinned.as_ref().map_or(nodes.len(), Vec::len);
         let absent = nodes.len() - candidates;
         let want = num_feasible_nodes_to_find(candidates);
-        let mut traces = Vec::with_capacity(want.min(nodes.len()));
-        let mut failures: Vec<Box<[String]>> = Vec::new();
+        // The oldest remembered attempt makes room for this one; its buffers are reused.
+        let recycled = (self.attempts.len() >= TRACE_HISTORY)
+            .then(|| self.attempts.pop_front())
+            .flatten();
+        let (mut traces, mut failures) = match recycled {
+            Some(r) => {
+                let (mut traces, mut failures) = (r.nodes, r.failures);
+                traces.clear();
+                failures.clear();
+                (traces, failures)
+            }
+            None => (Vec::with_capacity(want.min(nodes.len())), Vec::new()),
+        };
         // (position in `traces`, node index) of the feasible nodes.
         let mut feasible: Vec<(usize, usize)> = Vec::with_capacity(want);
         let mut histogram: BTreeMap<String, usize> = BTreeMap::new();
@@ -709,7 +720,7 @@ impl Scheduler {
         }
         attempt.nodes = traces;
         attempt.failures = failures;
-        if self.attempts.len() >= TRACE_HISTORY {
+        while self.attempts.len() >= TRACE_HISTORY {
             self.attempts.pop_front();
         }
         self.attempts.push_back(attempt);
