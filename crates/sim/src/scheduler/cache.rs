@@ -423,8 +423,11 @@ pub(crate) struct Counts {
     domains: Vec<Domains>,
     /// The system default constraints of the pods a ReplicaSet owns, by namespace and name
     /// (`None`: the pods have none). Only valid for one cycle.
-    pub defaults: BTreeMap<String, BTreeMap<String, Option<Arc<[super::spread::Constraint]>>>>,
+    pub defaults: BTreeMap<String, BTreeMap<String, Option<DefaultConstraints>>>,
 }
+
+/// The system default spreading constraints of a ReplicaSet's pods.
+pub(crate) type DefaultConstraints = Arc<[super::spread::Constraint]>;
 
 #[derive(Clone, Debug)]
 struct Slot {

@@ -593,8 +593,8 @@ impl Scheduler {
                 trace.scores[INTER_POD_AFFINITY_SCORE] =
                     interpod_scores.get(k).copied().unwrap_or(0);
                 let mut total = 0i64;
-                for i in 0..SCORE_PLUGINS {
-                    total += trace.scores[i] * weights[i];
+                for (score, weight) in trace.scores.iter().zip(&weights) {
+                    total += score * weight;
                 }
                 totals.push((*n, total));
             }
