@@ -94,6 +94,25 @@ fn main() {
         peak as f64 / f64::from(replicas.max(1)),
         allocs,
     );
+    // With BENCH_HASH set: a hash of every pod's node and of the remembered scheduling attempts,
+    // to check that a faster scheduler still decides the same.
+    if std::env::var_os("BENCH_HASH").is_some() {
+        let placement: Vec<(&str, &str, &str)> = c
+            .api()
+            .iter_as::<sim::api::Pod>(None)
+            .map(|p| {
+                (
+                    p.metadata.namespace.as_str(),
+                    p.metadata.name.as_str(),
+                    p.node_name().unwrap_or(""),
+                )
+            })
+            .collect();
+        let attempts: Vec<_> = c.scheduler().attempts().collect();
+        let mut bytes = serde_json::to_vec(&placement).unwrap_or_default();
+        bytes.extend(serde_json::to_vec(&attempts).unwrap_or_default());
+        println!("hash {:016x}", bench_scenario::fnv1a64(&bytes));
+    }
     // Tearing down a large cluster is not part of the measurement.
     std::mem::forget(c);
 }

@@ -3,7 +3,7 @@
 //! and pod count (NodeResourcesFit, BalancedAllocation); per pod: namespace, labels and pod
 //! (anti-)affinity (PodTopologySpread, InterPodAffinity).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::api::pod::Affinity;
@@ -59,12 +59,6 @@ impl CachedPod {
         if p.is_terminal() {
             return None;
         }
-        let affinity = p
-            .spec
-            .affinity
-            .as_ref()
-            .filter(|a| a.pod_affinity.is_some() || a.pod_anti_affinity.is_some())
-            .map(|a| Arc::new(a.clone()));
         Some(CachedPod {
             namespace: p.metadata.namespace.clone(),
             labels: p.metadata.labels.clone(),
@@ -72,9 +66,47 @@ impl CachedPod {
             node_index: usize::MAX,
             requests: plugins::pod_requests(p),
             terminating: p.metadata.deletion_timestamp.is_some(),
-            affinity,
+            affinity: pod_affinity_of(p).map(|a| Arc::new(a.clone())),
         })
     }
+
+    /// Whether `p` would be cached exactly like this (so applying it changes nothing).
+    fn same_as(&self, p: &Pod) -> bool {
+        let Some(node) = p.node_name() else {
+            return false;
+        };
+        !p.is_terminal()
+            && self.node == node
+            && self.terminating == p.metadata.deletion_timestamp.is_some()
+            && self.namespace == p.metadata.namespace
+            && self.labels == p.metadata.labels
+            && match (&self.affinity, pod_affinity_of(p)) {
+                (None, None) => true,
+                (Some(a), Some(b)) => **a == *b,
+                _ => false,
+            }
+            && self.requests == plugins::pod_requests(p)
+    }
+}
+
+/// The pod's affinity, when it has pod affinity or anti-affinity.
+fn pod_affinity_of(p: &Pod) -> Option<&Affinity> {
+    p.spec
+        .affinity
+        .as_ref()
+        .filter(|a| a.pod_affinity.is_some() || a.pod_anti_affinity.is_some())
+}
+
+/// What NodeResourcesFit and the two resource Score plugins said about a node for one request,
+/// remembered until the node's usage changes: consecutive pods of one workload ask the same
+/// question of the same nodes, and only the node a pod was bound to changes in between.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FitMemo {
+    pub requests: (i128, i128),
+    /// Bit 0: too many pods; bit 1: insufficient cpu; bit 2: insufficient memory.
+    pub fails: u8,
+    /// NodeResourcesFit and NodeResourcesBalancedAllocation raw scores.
+    pub scores: (i64, i64),
 }
 
 /// One node of the cache.
@@ -84,12 +116,38 @@ pub(crate) struct NodeEntry {
     pub allocatable: (i128, i128, i128),
     /// Neither cordoned nor tainted (see `Cycle::plain`).
     pub plain: bool,
-    pub usage: Usage,
+    /// No taints at all (TaintToleration passes for every pod).
+    pub untainted: bool,
+    usage: Usage,
+    memo: std::cell::Cell<Option<FitMemo>>,
 }
 
 impl NodeEntry {
     pub fn node(&self) -> Option<&Node> {
         Node::from_object(&self.object)
+    }
+
+    fn add_usage(&mut self, requests: (i128, i128), sign: i128) {
+        self.usage.add(requests, sign);
+        self.memo.set(None);
+    }
+
+    /// NodeResourcesFit's verdict (as [`FitMemo::fails`] bits) and the two resource scores for
+    /// a pod with these requests (and their non-zero variant).
+    pub fn fit(&self, requests: (i128, i128), nonzero: (i128, i128)) -> FitMemo {
+        if let Some(m) = self.memo.get()
+            && m.requests == requests
+        {
+            return m;
+        }
+        let info = self.usage_info();
+        let m = FitMemo {
+            requests,
+            fails: plugins::fit_failures(requests, &info),
+            scores: plugins::resource_scores(&info, nonzero),
+        };
+        self.memo.set(Some(m));
+        m
     }
 
     pub fn info(&self) -> Option<NodeInfo<'_>> {
@@ -127,14 +185,58 @@ impl NodeEntry {
     }
 }
 
+/// FxHash (rustc's hasher): deterministic on every target and much cheaper than SipHash for
+/// the short pod names the cache is keyed by. Only lookups depend on it: nothing iterates the
+/// pod maps into anything order-sensitive (every walk over them sums counts).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Cache {
     /// Nodes sorted by name.
     pub nodes: Vec<NodeEntry>,
     pub names: Arc<[String]>,
     pub index: BTreeMap<String, usize>,
-    /// Bound, non-terminal pods (including the ones this scheduler just bound: assumed pods).
-    pub pods: BTreeMap<Key, CachedPod>,
+    /// Bound, non-terminal pods (including the ones this scheduler just bound: assumed pods),
+    /// by namespace and name.
+    pods: BTreeMap<String, HashMap<String, CachedPod, FxBuild>>,
     /// Pods with pod affinity or anti-affinity (`HavePodsWithAffinityList`).
     pub with_affinity: BTreeSet<Key>,
     pub nodes_dirty: bool,
@@ -142,39 +244,74 @@ pub(crate) struct Cache {
 
 impl Cache {
     /// Applies the latest version of a pod (or its deletion).
-    pub fn apply_pod(&mut self, key: Key, pod: Option<&Pod>) {
-        self.remove(&key);
+    pub fn apply_pod(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        pod: Option<&Pod>,
+        counts: &mut Counts,
+    ) {
+        if let Some(p) = pod
+            && self.pod(namespace, name).is_some_and(|old| old.same_as(p))
+        {
+            return;
+        }
+        self.remove(namespace, name, counts);
         if let Some(cached) = pod.and_then(CachedPod::of) {
-            self.insert(key, cached);
+            self.insert(namespace, name, cached, counts);
         }
     }
 
-    fn remove(&mut self, key: &Key) {
-        if let Some(old) = self.pods.remove(key) {
-            if let Some(&i) = self.index.get(&old.node)
-                && let Some(n) = self.nodes.get_mut(i)
-            {
-                n.usage.add(old.requests, -1);
+    /// A cached pod.
+    pub fn pod(&self, namespace: &str, name: &str) -> Option<&CachedPod> {
+        self.pods.get(namespace)?.get(name)
+    }
+
+    /// Every cached pod, in no particular order.
+    pub fn all_pods(&self) -> impl Iterator<Item = &CachedPod> {
+        self.pods.values().flat_map(HashMap::values)
+    }
+
+    fn remove(&mut self, namespace: &str, name: &str, counts: &mut Counts) {
+        let Some(by_name) = self.pods.get_mut(namespace) else {
+            return;
+        };
+        if let Some(old) = by_name.remove(name) {
+            counts.change(&old, -1);
+            if let Some(n) = self.nodes.get_mut(old.node_index) {
+                n.add_usage(old.requests, -1);
             }
-            self.with_affinity.remove(key);
+            if old.affinity.is_some() {
+                self.with_affinity
+                    .remove(&(namespace.to_string(), name.to_string()));
+            }
         }
     }
 
-    fn insert(&mut self, key: Key, mut cached: CachedPod) {
+    fn insert(&mut self, namespace: &str, name: &str, mut cached: CachedPod, counts: &mut Counts) {
         if let Some(&i) = self.index.get(&cached.node)
             && let Some(n) = self.nodes.get_mut(i)
         {
-            n.usage.add(cached.requests, 1);
+            n.add_usage(cached.requests, 1);
             cached.node_index = i;
         }
+        counts.change(&cached, 1);
         if cached.affinity.is_some() {
-            self.with_affinity.insert(key.clone());
+            self.with_affinity
+                .insert((namespace.to_string(), name.to_string()));
         }
-        self.pods.insert(key, cached);
+        if !self.pods.contains_key(namespace) {
+            self.pods.insert(namespace.to_string(), HashMap::default());
+        }
+        if let Some(by_name) = self.pods.get_mut(namespace) {
+            by_name.insert(name.to_string(), cached);
+        }
     }
 
     /// Re-reads the nodes (they changed) and recomputes their usage from the cached pods.
-    pub fn rebuild_nodes(&mut self, api: &ApiServer) {
+    pub fn rebuild_nodes(&mut self, api: &ApiServer, counts: &mut Counts) {
+        // Node positions (and labels) change: every count and domain is recomputed on demand.
+        counts.clear();
         let objects: Vec<Arc<Object>> = api
             .iter(Kind::Node, None)
             .filter_map(|n| api.get_arc(Kind::Node, "", &n.metadata().name))
@@ -184,11 +321,14 @@ impl Cache {
             .filter_map(|object| {
                 let node = Node::from_object(&object)?;
                 let allocatable = NodeInfo::allocatable_of(node);
-                let plain = !node.is_unschedulable() && node.spec.taints.is_empty();
+                let untainted = node.spec.taints.is_empty();
+                let plain = !node.is_unschedulable() && untainted;
                 Some(NodeEntry {
                     allocatable,
                     plain,
+                    untainted,
                     usage: Usage::default(),
+                    memo: std::cell::Cell::new(None),
                     object,
                 })
             })
@@ -204,12 +344,12 @@ impl Cache {
             .enumerate()
             .map(|(i, n)| (n.clone(), i))
             .collect();
-        for p in self.pods.values_mut() {
+        for p in self.pods.values_mut().flat_map(HashMap::values_mut) {
             p.node_index = usize::MAX;
             if let Some(&i) = self.index.get(&p.node)
                 && let Some(n) = self.nodes.get_mut(i)
             {
-                n.usage.add(p.requests, 1);
+                n.add_usage(p.requests, 1);
                 p.node_index = i;
             }
         }
@@ -217,19 +357,22 @@ impl Cache {
     }
 
     /// Rebuilds everything from the store (first sync, or a compacted watch log).
-    pub fn relist(&mut self, api: &ApiServer) {
+    pub fn relist(&mut self, api: &ApiServer, counts: &mut Counts) {
         self.pods.clear();
         self.with_affinity.clear();
         for p in api.iter_as::<Pod>(None) {
             if let Some(cached) = CachedPod::of(p) {
-                let key = (p.metadata.namespace.clone(), p.metadata.name.clone());
+                let (ns, name) = (&p.metadata.namespace, &p.metadata.name);
                 if cached.affinity.is_some() {
-                    self.with_affinity.insert(key.clone());
+                    self.with_affinity.insert((ns.clone(), name.clone()));
                 }
-                self.pods.insert(key, cached);
+                self.pods
+                    .entry(ns.clone())
+                    .or_default()
+                    .insert(name.clone(), cached);
             }
         }
-        self.rebuild_nodes(api);
+        self.rebuild_nodes(api, counts);
     }
 
     /// The node index a cached pod is bound to.
@@ -239,13 +382,12 @@ impl Cache {
 
     /// Label of a node.
     pub fn label(&self, node: usize, key: &str) -> Option<&str> {
-        self.nodes
-            .get(node)?
-            .node()?
-            .metadata
-            .labels
-            .get(key)
-            .map(String::as_str)
+        self.labels(node)?.get(key).map(String::as_str)
+    }
+
+    /// Labels of a node.
+    pub fn labels(&self, node: usize) -> Option<&BTreeMap<String, String>> {
+        Some(&self.nodes.get(node)?.node()?.metadata.labels)
     }
 }
 
@@ -269,73 +411,145 @@ impl Namespaces {
     }
 }
 
-/// Per scheduling cycle: how many non-terminating pods matching (namespaces, selector) each node
-/// has, computed once per distinct selector and kept current as the cycle binds pods.
-#[derive(Debug, Default)]
+/// How many non-terminating pods matching (namespaces, selector) each node has, counted once per
+/// distinct selector and then kept current as the cache changes (until the nodes change); each
+/// node's topology domain per topology key; per scheduling cycle, the system default spreading
+/// constraints per ReplicaSet.
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Counts {
-    memo: BTreeMap<(Namespaces, String, bool), (Selector, Vec<i64>)>,
-    domains: BTreeMap<String, Domains>,
+    memo: BTreeMap<(Namespaces, String, bool), usize>,
+    slots: Vec<Slot>,
+    domain_slots: BTreeMap<String, usize>,
+    domains: Vec<Domains>,
+    /// The system default constraints of the pods a ReplicaSet owns, by namespace and name
+    /// (`None`: the pods have none). Only valid for one cycle.
+    pub defaults: BTreeMap<String, BTreeMap<String, Option<DefaultConstraints>>>,
+}
+
+/// The system default spreading constraints of a ReplicaSet's pods.
+pub(crate) type DefaultConstraints = Arc<[super::spread::Constraint]>;
+
+#[derive(Clone, Debug)]
+struct Slot {
+    ns: Namespaces,
+    selector: Selector,
+    per_node: Vec<i64>,
+    /// Asked for during the current cycle.
+    used: bool,
 }
 
 /// The topology domains of one topology key: each node's domain as a small number.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Domains {
     pub of_node: Vec<Option<u32>>,
     pub len: usize,
 }
 
+/// Selectors kept counting between cycles without being asked for: beyond this, the unused
+/// ones are dropped when a cycle starts.
+const KEPT_SLOTS: usize = 16;
+
 impl Counts {
-    /// Per cycle, the domain of every node for a topology key.
-    pub fn domains(&mut self, cache: &Cache, key: &str) -> &Domains {
-        self.domains.entry(key.to_string()).or_insert_with(|| {
-            let mut ids: BTreeMap<&str, u32> = BTreeMap::new();
-            let of_node = (0..cache.nodes.len())
-                .map(|i| {
-                    let v = cache.label(i, key)?;
-                    let next = ids.len() as u32;
-                    Some(*ids.entry(v).or_insert(next))
-                })
-                .collect();
-            Domains {
-                of_node,
-                len: ids.len(),
-            }
-        })
+    /// Forgets everything (the nodes changed).
+    pub fn clear(&mut self) {
+        *self = Counts::default();
     }
 
-    pub fn per_node(&mut self, cache: &Cache, ns: &Namespaces, selector: &Selector) -> &[i64] {
-        let key = (ns.clone(), selector.to_string(), selector.nothing);
-        self.memo
-            .entry(key)
-            .or_insert_with(|| {
-                let mut counts = vec![0; cache.nodes.len()];
-                for p in cache.pods.values() {
-                    if !p.terminating
-                        && ns.contains(&p.namespace)
-                        && selector.matches(&p.labels)
-                        && let Some(i) = cache.node_of(p)
-                        && let Some(c) = counts.get_mut(i)
-                    {
-                        *c += 1;
-                    }
+    /// A scheduling cycle starts: ReplicaSets may have changed since the last one, and the
+    /// selectors nobody asked about last cycle stop being counted if there are many.
+    pub fn new_cycle(&mut self) {
+        self.defaults.clear();
+        if self.slots.len() > KEPT_SLOTS && self.slots.iter().any(|s| !s.used) {
+            let mut renumber = vec![None; self.slots.len()];
+            let mut kept = Vec::new();
+            for (i, slot) in std::mem::take(&mut self.slots).into_iter().enumerate() {
+                if slot.used {
+                    renumber[i] = Some(kept.len());
+                    kept.push(slot);
                 }
-                (selector.clone(), counts)
-            })
-            .1
-            .as_slice()
+            }
+            self.slots = kept;
+            self.memo = std::mem::take(&mut self.memo)
+                .into_iter()
+                .filter_map(|(k, i)| Some((k, renumber.get(i).copied().flatten()?)))
+                .collect();
+        }
+        for slot in &mut self.slots {
+            slot.used = false;
+        }
     }
 
-    /// A pod was bound to `node` during the cycle.
-    pub fn bound(&mut self, pod: &Pod, node: usize) {
-        if pod.metadata.deletion_timestamp.is_some() {
-            return;
+    /// The domains of every node for a topology key, as a slot for [`Counts::domains`].
+    pub fn domain_slot(&mut self, cache: &Cache, key: &str) -> usize {
+        if let Some(&i) = self.domain_slots.get(key) {
+            return i;
         }
-        for ((ns, _, _), (selector, counts)) in self.memo.iter_mut() {
-            if ns.contains(&pod.metadata.namespace)
-                && selector.matches(&pod.metadata.labels)
-                && let Some(c) = counts.get_mut(node)
+        let mut ids: BTreeMap<&str, u32> = BTreeMap::new();
+        let of_node = (0..cache.nodes.len())
+            .map(|i| {
+                let v = cache.label(i, key)?;
+                let next = ids.len() as u32;
+                Some(*ids.entry(v).or_insert(next))
+            })
+            .collect();
+        let i = self.domains.len();
+        self.domains.push(Domains {
+            of_node,
+            len: ids.len(),
+        });
+        self.domain_slots.insert(key.to_string(), i);
+        i
+    }
+
+    pub fn domains(&self, slot: usize) -> &Domains {
+        &self.domains[slot]
+    }
+
+    /// The slot of the per-node counts of pods in `ns` matching `selector`, counting them if
+    /// they are not counted yet.
+    pub fn slot(&mut self, cache: &Cache, ns: &Namespaces, selector: &Selector) -> usize {
+        let key = (ns.clone(), selector.to_string(), selector.nothing);
+        if let Some(&i) = self.memo.get(&key) {
+            self.slots[i].used = true;
+            return i;
+        }
+        let mut per_node = vec![0; cache.nodes.len()];
+        for p in cache.all_pods() {
+            if !p.terminating
+                && ns.contains(&p.namespace)
+                && selector.matches(&p.labels)
+                && let Some(i) = cache.node_of(p)
+                && let Some(c) = per_node.get_mut(i)
             {
                 *c += 1;
+            }
+        }
+        let i = self.slots.len();
+        self.slots.push(Slot {
+            ns: key.0.clone(),
+            selector: selector.clone(),
+            per_node,
+            used: true,
+        });
+        self.memo.insert(key, i);
+        i
+    }
+
+    pub fn per_node(&self, slot: usize) -> &[i64] {
+        &self.slots[slot].per_node
+    }
+
+    /// A pod entered (`by` 1) or left (`by` −1) the cache.
+    fn change(&mut self, p: &CachedPod, by: i64) {
+        if p.terminating {
+            return;
+        }
+        for slot in self.slots.iter_mut() {
+            if let Some(c) = slot.per_node.get_mut(p.node_index)
+                && slot.ns.contains(&p.namespace)
+                && slot.selector.matches(&p.labels)
+            {
+                *c += by;
             }
         }
     }

@@ -119,15 +119,51 @@ fn existing_terms(api: &ApiServer, p: &super::cache::CachedPod) -> Terms {
     terms_of(api, &owner, p.affinity.as_deref())
 }
 
-type Counts = BTreeMap<(String, String), i64>;
+/// Counts per (topology key, value), without zero entries.
+#[derive(Debug, Default)]
+struct Counts(BTreeMap<String, BTreeMap<String, i64>>);
+
+impl Counts {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn get(&self, key: &str, value: &str) -> Option<i64> {
+        self.0.get(key)?.get(value).copied()
+    }
+
+    fn add(&mut self, key: &str, value: &str, by: i64) {
+        if !self.0.contains_key(key) {
+            self.0.insert(key.to_string(), BTreeMap::new());
+        }
+        let Some(values) = self.0.get_mut(key) else {
+            return;
+        };
+        let e = match values.get_mut(value) {
+            Some(e) => e,
+            None => values.entry(value.to_string()).or_insert(0),
+        };
+        *e += by;
+        if *e == 0 {
+            values.remove(value);
+            if values.is_empty() {
+                self.0.remove(key);
+            }
+        }
+    }
+
+    /// The sum of the counts of the (key, value) pairs among `labels`.
+    fn sum_matching(&self, labels: &BTreeMap<String, String>) -> i64 {
+        self.0
+            .iter()
+            .filter_map(|(k, values)| values.get(labels.get(k)?))
+            .sum()
+    }
+}
 
 fn bump(counts: &mut Counts, cache: &Cache, node: usize, key: &str, by: i64) {
     if let Some(v) = cache.label(node, key) {
-        let e = counts.entry((key.to_string(), v.to_string())).or_insert(0);
-        *e += by;
-        if *e == 0 {
-            counts.remove(&(key.to_string(), v.to_string()));
-        }
+        counts.add(key, v, by);
     }
 }
 
@@ -141,12 +177,24 @@ pub(crate) struct FilterState {
     existing_anti: Counts,
 }
 
-pub(crate) fn pre_filter(api: &ApiServer, pod: &Pod, cache: &Cache) -> Option<FilterState> {
-    let terms = terms_of(api, pod, pod.spec.affinity.as_ref());
+/// The pod's own affinity terms, resolved once per attempt.
+pub(crate) struct PodTerms(Terms);
+
+pub(crate) fn pod_terms(api: &ApiServer, pod: &Pod) -> PodTerms {
+    PodTerms(terms_of(api, pod, pod.spec.affinity.as_ref()))
+}
+
+pub(crate) fn pre_filter(
+    api: &ApiServer,
+    pod: &Pod,
+    own: &PodTerms,
+    cache: &Cache,
+) -> Option<FilterState> {
+    let terms = &own.0;
     let (ns, labels) = (&pod.metadata.namespace, &pod.metadata.labels);
-    let mut existing_anti = Counts::new();
-    for key in &cache.with_affinity {
-        let Some(p) = cache.pods.get(key) else {
+    let mut existing_anti = Counts::default();
+    for (pns, pname) in &cache.with_affinity {
+        let Some(p) = cache.pod(pns, pname) else {
             continue;
         };
         let Some(node) = cache.node_of(p) else {
@@ -164,11 +212,11 @@ pub(crate) fn pre_filter(api: &ApiServer, pod: &Pod, cache: &Cache) -> Option<Fi
     {
         return None;
     }
-    let (mut affinity_counts, mut anti_counts) = (Counts::new(), Counts::new());
+    let (mut affinity_counts, mut anti_counts) = (Counts::default(), Counts::default());
     if !terms.required_affinity.is_empty() || !terms.required_anti.is_empty() {
         // Simplification: every bound pod is read for each attempt of a pod with required
         // (anti-)affinity, as upstream's PreFilter does.
-        for p in cache.pods.values() {
+        for p in cache.all_pods() {
             let Some(node) = cache.node_of(p) else {
                 continue;
             };
@@ -194,7 +242,11 @@ pub(crate) fn pre_filter(api: &ApiServer, pod: &Pod, cache: &Cache) -> Option<Fi
         .iter()
         .all(|t| t.matches(ns, labels));
     Some(FilterState {
-        terms,
+        terms: Terms {
+            required_affinity: terms.required_affinity.clone(),
+            required_anti: terms.required_anti.clone(),
+            ..Terms::default()
+        },
         self_match,
         affinity_counts,
         anti_counts,
@@ -202,10 +254,7 @@ pub(crate) fn pre_filter(api: &ApiServer, pod: &Pod, cache: &Cache) -> Option<Fi
     })
 }
 
-pub(crate) fn filter(state: Option<&FilterState>, labels: &BTreeMap<String, String>) -> Verdict {
-    let Some(s) = state else {
-        return Verdict::Pass;
-    };
+pub(crate) fn filter(s: &FilterState, labels: &BTreeMap<String, String>) -> Verdict {
     let fail = |reason: &str, unresolvable: bool| Verdict::Fail {
         reasons: vec![reason.to_string()],
         unresolvable,
@@ -216,10 +265,7 @@ pub(crate) fn filter(state: Option<&FilterState>, labels: &BTreeMap<String, Stri
         let Some(v) = labels.get(&t.key) else {
             return fail(ERR_AFFINITY, true);
         };
-        if s.affinity_counts
-            .get(&(t.key.clone(), v.clone()))
-            .is_none_or(|c| *c <= 0)
-        {
+        if s.affinity_counts.get(&t.key, v).is_none_or(|c| c <= 0) {
             pods_exist = false;
         }
     }
@@ -231,9 +277,7 @@ pub(crate) fn filter(state: Option<&FilterState>, labels: &BTreeMap<String, Stri
     // satisfyPodAntiAffinity
     for t in &s.terms.required_anti {
         if let Some(v) = labels.get(&t.key)
-            && s.anti_counts
-                .get(&(t.key.clone(), v.clone()))
-                .is_some_and(|c| *c > 0)
+            && s.anti_counts.get(&t.key, v).is_some_and(|c| c > 0)
         {
             return fail(ERR_ANTI_AFFINITY, false);
         }
@@ -241,10 +285,7 @@ pub(crate) fn filter(state: Option<&FilterState>, labels: &BTreeMap<String, Stri
     // satisfyExistingPodsAntiAffinity
     if !s.existing_anti.is_empty() {
         for (k, v) in labels {
-            if s.existing_anti
-                .get(&(k.clone(), v.clone()))
-                .is_some_and(|c| *c > 0)
-            {
+            if s.existing_anti.get(k, v).is_some_and(|c| c > 0) {
                 return fail(ERR_EXISTING_ANTI_AFFINITY, false);
             }
         }
@@ -252,25 +293,29 @@ pub(crate) fn filter(state: Option<&FilterState>, labels: &BTreeMap<String, Stri
     Verdict::Pass
 }
 
-/// Scores of the feasible nodes (positions in `cache.nodes`), normalized to 0–100.
-pub(crate) fn scores(api: &ApiServer, pod: &Pod, cache: &Cache, feasible: &[usize]) -> Vec<i64> {
-    let terms = terms_of(api, pod, pod.spec.affinity.as_ref());
+/// Scores of the feasible nodes (positions in `cache.nodes`), normalized to 0–100, into `out`.
+pub(crate) fn scores(
+    api: &ApiServer,
+    pod: &Pod,
+    own: &PodTerms,
+    cache: &Cache,
+    feasible: &[usize],
+    out: &mut Vec<i64>,
+) {
+    out.clear();
+    let terms = &own.0;
     let has_preferred = !terms.preferred_affinity.is_empty() || !terms.preferred_anti.is_empty();
     if !has_preferred && cache.with_affinity.is_empty() {
-        return vec![0; feasible.len()];
+        out.resize(feasible.len(), 0);
+        return;
     }
     let (ns, labels) = (&pod.metadata.namespace, &pod.metadata.labels);
-    let mut topology: Counts = Counts::new();
+    let mut topology = Counts::default();
     let mut process = |p: &super::cache::CachedPod| {
         let Some(node) = cache.node_of(p) else {
             return;
         };
-        if cache
-            .nodes
-            .get(node)
-            .and_then(|n| n.node())
-            .is_none_or(|n| n.metadata.labels.is_empty())
-        {
+        if cache.labels(node).is_none_or(BTreeMap::is_empty) {
             return;
         }
         for t in &terms.preferred_affinity {
@@ -303,37 +348,26 @@ pub(crate) fn scores(api: &ApiServer, pod: &Pod, cache: &Cache, feasible: &[usiz
         }
     };
     if has_preferred {
-        cache.pods.values().for_each(&mut process);
+        cache.all_pods().for_each(&mut process);
     } else {
         cache
             .with_affinity
             .iter()
-            .filter_map(|k| cache.pods.get(k))
+            .filter_map(|(pns, pname)| cache.pod(pns, pname))
             .for_each(&mut process);
     }
     let raw: Vec<i64> = feasible
         .iter()
-        .map(|&i| {
-            let Some(node) = cache.nodes.get(i).and_then(|n| n.node()) else {
-                return 0;
-            };
-            topology
-                .iter()
-                .filter(|((k, v), _)| node.metadata.labels.get(k) == Some(v))
-                .map(|(_, s)| *s)
-                .sum()
-        })
+        .map(|&i| cache.labels(i).map_or(0, |l| topology.sum_matching(l)))
         .collect();
     let min = raw.iter().copied().min().unwrap_or(0);
     let max = raw.iter().copied().max().unwrap_or(0);
     let diff = max - min;
-    raw.into_iter()
-        .map(|s| {
-            if diff > 0 {
-                (100.0 * ((s - min) as f64 / diff as f64)) as i64
-            } else {
-                0
-            }
-        })
-        .collect()
+    out.extend(raw.into_iter().map(|s| {
+        if diff > 0 {
+            (100.0 * ((s - min) as f64 / diff as f64)) as i64
+        } else {
+            0
+        }
+    }));
 }

@@ -68,18 +68,17 @@ fn ser_time<S: serde::Serializer>(t: &Time, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&t.rfc3339())
 }
 
-type Key = (String, String);
-
 /// What one attempt decided about one node, compactly: the full [`NodeTrace`] (plugin names,
 /// messages, weighted scores) is derived from it only when someone reads the attempt.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 struct CompactNodeTrace {
     /// Position in the attempt's node list.
     node: u32,
     /// How many filters passed, in [`FILTERS`] order.
     passed: u8,
-    /// The failing filter's reasons (the filter after the passed ones), if one failed.
-    failed: Option<Box<[String]>>,
+    /// Where the failing filter's reasons (the filter after the passed ones) are in the
+    /// record's `failures`, if one failed.
+    failed: Option<u32>,
     /// Raw scores in [`SCORES`] order, for feasible nodes.
     scores: [i64; SCORE_PLUGINS],
 }
@@ -89,7 +88,9 @@ const SCORE_PLUGINS: usize = 6;
 const NODE_RESOURCES_FIT: usize = 4;
 const TAINT_TOLERATION_SCORE: usize = 2;
 const NODE_AFFINITY_SCORE: usize = 3;
+#[cfg(test)]
 const POD_TOPOLOGY_SPREAD: usize = 5;
+#[cfg(test)]
 const INTER_POD_AFFINITY: usize = 6;
 const POD_TOPOLOGY_SPREAD_SCORE: usize = 4;
 const INTER_POD_AFFINITY_SCORE: usize = 5;
@@ -103,6 +104,8 @@ struct Record {
     /// Node names of the cycle, shared by every attempt of one sync.
     names: std::sync::Arc<[String]>,
     nodes: Vec<CompactNodeTrace>,
+    /// Reasons of the failed filters, pointed at by [`CompactNodeTrace::failed`].
+    failures: Vec<Box<[String]>>,
     chosen: Option<String>,
     message: Option<String>,
     full: std::sync::OnceLock<SchedulingAttempt>,
@@ -124,11 +127,15 @@ impl Record {
                         })
                         .collect();
                     let (mut scores, mut total) = (Vec::new(), None);
-                    match &t.failed {
-                        Some(reasons) => filters.push(FilterResult {
+                    match t.failed {
+                        Some(at) => filters.push(FilterResult {
                             plugin: FILTERS[usize::from(t.passed)],
                             passed: false,
-                            reasons: reasons.to_vec(),
+                            reasons: self
+                                .failures
+                                .get(at as usize)
+                                .map(|r| r.to_vec())
+                                .unwrap_or_default(),
                         }),
                         None => {
                             let mut sum = 0;
@@ -164,16 +171,65 @@ impl Record {
     }
 }
 
+/// A set of pods by namespace and name, searchable without building an owned key.
+#[derive(Clone, Debug, Default)]
+struct PodSet(BTreeMap<String, BTreeSet<String>>);
+
+impl PodSet {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn contains(&self, ns: &str, name: &str) -> bool {
+        self.0.get(ns).is_some_and(|names| names.contains(name))
+    }
+
+    fn insert(&mut self, ns: &str, name: &str) {
+        if !self.0.contains_key(ns) {
+            self.0.insert(ns.to_string(), BTreeSet::new());
+        }
+        if let Some(names) = self.0.get_mut(ns)
+            && !names.contains(name)
+        {
+            names.insert(name.to_string());
+        }
+    }
+
+    fn remove(&mut self, ns: &str, name: &str) {
+        if let Some(names) = self.0.get_mut(ns) {
+            names.remove(name);
+            if names.is_empty() {
+                self.0.remove(ns);
+            }
+        }
+    }
+
+    fn append(&mut self, other: &mut PodSet) {
+        for (ns, mut names) in std::mem::take(&mut other.0) {
+            self.0.entry(ns).or_default().append(&mut names);
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .flat_map(|(ns, names)| names.iter().map(move |n| (ns.as_str(), n.as_str())))
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Scheduler {
     cursor: u64,
-    active: BTreeSet<Key>,
-    unschedulable: BTreeSet<Key>,
+    active: PodSet,
+    unschedulable: PodSet,
     attempts: VecDeque<Record>,
     /// Where the next cycle starts looking (`nextStartNodeIndex`), so nodes take turns.
     next_start_node: usize,
     /// Nodes and bound pods, kept current from the watch log.
     cache: Cache,
+    /// Pods per node matching the selectors topology spreading asks about, kept current with
+    /// the cache.
+    counts: Counts,
     /// Whether the cache has been filled from the store once.
     primed: bool,
 }
@@ -219,7 +275,7 @@ impl Scheduler {
         let mut cluster_changed = false;
         let fresh = !self.primed;
         if fresh {
-            self.cache.relist(api);
+            self.cache.relist(api, &mut self.counts);
             self.primed = true;
         }
         match api.watch(self.cursor) {
@@ -227,19 +283,25 @@ impl Scheduler {
                 for e in events {
                     match e.object.as_ref() {
                         Object::Pod(p) => {
-                            let key = (p.metadata.namespace.clone(), p.metadata.name.clone());
+                            let (ns, name) = (&p.metadata.namespace, &p.metadata.name);
                             if !fresh {
                                 let latest = (e.type_ != EventType::Deleted).then_some(p);
-                                self.cache.apply_pod(key.clone(), latest.map(|v| &**v));
+                                self.cache.apply_pod(
+                                    ns,
+                                    name,
+                                    latest.map(|v| &**v),
+                                    &mut self.counts,
+                                );
                             }
                             if e.type_ != EventType::Deleted && wants_scheduling(p) {
-                                if !self.unschedulable.contains(&key) || e.type_ == EventType::Added
+                                if e.type_ == EventType::Added
+                                    || !self.unschedulable.contains(ns, name)
                                 {
-                                    self.active.insert(key);
+                                    self.active.insert(ns, name);
                                 }
                             } else {
-                                self.active.remove(&key);
-                                self.unschedulable.remove(&key);
+                                self.active.remove(ns, name);
+                                self.unschedulable.remove(ns, name);
                                 if p.node_name().is_some()
                                     && (e.type_ == EventType::Deleted || p.is_terminal())
                                 {
@@ -257,10 +319,9 @@ impl Scheduler {
             }
             Err(_) => {
                 // The log was compacted past our cursor: relist.
-                self.cache.relist(api);
+                self.cache.relist(api, &mut self.counts);
                 for p in api.iter_as::<Pod>(None).filter(|p| wants_scheduling(p)) {
-                    self.active
-                        .insert((p.metadata.namespace.clone(), p.metadata.name.clone()));
+                    self.active.insert(&p.metadata.namespace, &p.metadata.name);
                 }
             }
         }
@@ -270,7 +331,7 @@ impl Scheduler {
             self.active.append(&mut self.unschedulable);
         }
         if self.cache.nodes_dirty {
-            self.cache.rebuild_nodes(api);
+            self.cache.rebuild_nodes(api, &mut self.counts);
         }
         self.cursor = api.resource_version();
     }
@@ -281,35 +342,39 @@ impl Scheduler {
         if self.active.is_empty() {
             return;
         }
-        let mut queue: Vec<(i64, String, Key)> = std::mem::take(&mut self.active)
-            .into_iter()
-            .filter_map(|key| {
-                let p = api
-                    .get_ref(Kind::Pod, &key.0, &key.1)
-                    .and_then(Pod::from_object)?;
-                wants_scheduling(p).then(|| {
-                    (
-                        -i64::from(p.spec.priority.unwrap_or(0)),
-                        p.metadata.creation_timestamp.clone().unwrap_or_default(),
-                        key,
-                    )
-                })
+        let active = std::mem::take(&mut self.active);
+        // (priority, the pod) of the queued pods that still want a node. Scheduling one pod
+        // writes only that pod (and events), so the others stay as read here.
+        let mut queue: Vec<(i64, Arc<Object>)> = active
+            .iter()
+            .filter_map(|(ns, name)| {
+                let obj = api.get_arc(Kind::Pod, ns, name)?;
+                let p = Pod::from_object(&obj)?;
+                let priority = -i64::from(p.spec.priority.unwrap_or(0));
+                wants_scheduling(p).then_some(())?;
+                Some((priority, obj))
             })
             .collect();
+        drop(active);
         // PrioritySort: higher priority first, then older first.
-        queue.sort();
+        queue.sort_by(|(pa, a), (pb, b)| {
+            let (a, b) = (a.metadata(), b.metadata());
+            fn ts(m: &crate::api::ObjectMeta) -> &str {
+                m.creation_timestamp.as_deref().unwrap_or("")
+            }
+            (pa, ts(a), &a.namespace, &a.name).cmp(&(pb, ts(b), &b.namespace, &b.name))
+        });
         let mut cache = std::mem::take(&mut self.cache);
-        let mut counts = Counts::default();
-        for (_, _, key) in queue {
-            let Some(obj) = api.get_arc(Kind::Pod, &key.0, &key.1) else {
-                continue;
-            };
+        let mut counts = std::mem::take(&mut self.counts);
+        counts.new_cycle();
+        for (_, obj) in queue {
             let Some(pod) = Pod::from_object(&obj) else {
                 continue;
             };
             self.schedule_one(api, pod, &mut cache, &mut counts);
         }
         self.cache = cache;
+        self.counts = counts;
     }
 
     fn schedule_one(
@@ -329,103 +394,151 @@ impl Scheduler {
                 .as_ref()
                 .and_then(|a| a.node_affinity.as_ref())
                 .is_none();
+        let cx = spread::PodCx::new(pod);
         // PreFilter of the plugins that look at the other pods.
-        let spread_state = spread::pre_filter(pod, cache, counts);
-        let interpod_state = interpod::pre_filter(api, pod, cache);
+        let spread_state = spread::pre_filter(&cx, cache, counts);
+        let own_terms = interpod::pod_terms(api, pod);
+        let interpod_state = interpod::pre_filter(api, pod, &own_terms, cache);
         let nodes = &cache.nodes;
         // NodeAffinity's PreFilter: a pod pinned to nodes by name (a DaemonSet pod) is only
         // tried on those nodes; the others count as rejected without being visited.
-        let candidates: Vec<usize> = match plugins::pinned_node_names(pod) {
-            Some(names) => names
+        let pinned: Option<Vec<usize>> = plugins::pinned_node_names(pod).map(|names| {
+            names
                 .iter()
                 .filter_map(|n| cache.index.get(n).copied())
                 .collect::<BTreeSet<usize>>()
                 .into_iter()
-                .collect(),
-            None => (0..nodes.len()).collect(),
+                .collect()
+        });
+        let candidates = pinned.as_ref().map_or(nodes.len(), Vec::len);
+        let absent = nodes.len() - candidates;
+        let want = num_feasible_nodes_to_find(candidates);
+        // The oldest remembered attempt makes room for this one; its buffers are reused.
+        let recycled = (self.attempts.len() >= TRACE_HISTORY)
+            .then(|| self.attempts.pop_front())
+            .flatten();
+        let (mut traces, mut failures) = match recycled {
+            Some(r) => {
+                let (mut traces, mut failures) = (r.nodes, r.failures);
+                traces.clear();
+                failures.clear();
+                (traces, failures)
+            }
+            None => (Vec::with_capacity(want.min(nodes.len())), Vec::new()),
         };
-        let absent = nodes.len() - candidates.len();
-        let want = num_feasible_nodes_to_find(candidates.len());
-        let mut traces = Vec::with_capacity(want.min(nodes.len()));
         // (position in `traces`, node index) of the feasible nodes.
-        let mut feasible: Vec<(usize, usize)> = Vec::new();
+        let mut feasible: Vec<(usize, usize)> = Vec::with_capacity(want);
         let mut histogram: BTreeMap<String, usize> = BTreeMap::new();
         let (mut resolvable, mut unresolvable) = (0usize, 0usize);
-        let start = if candidates.is_empty() {
+        let start = if candidates == 0 {
             0
         } else {
-            self.next_start_node % candidates.len()
+            self.next_start_node % candidates
         };
         let mut processed = 0;
-        for offset in 0..candidates.len() {
+        let mut pos = start;
+        for _ in 0..candidates {
             if feasible.len() >= want {
                 break;
             }
-            let idx = candidates[(start + offset) % candidates.len()];
-            let shortcut = plain_pod && nodes[idx].plain;
+            let idx = match &pinned {
+                Some(c) => c[pos],
+                None => pos,
+            };
+            pos += 1;
+            if pos == candidates {
+                pos = 0;
+            }
+            let entry = &nodes[idx];
+            let shortcut = plain_pod && entry.plain;
             // The plain path only runs plugins that read usage and allocatable, and the two
             // cluster-wide ones when they have state.
             let info = if shortcut {
-                nodes[idx].usage_info()
+                None
             } else {
-                match nodes[idx].info() {
-                    Some(info) => info,
+                match entry.info() {
+                    Some(info) => Some(info),
                     None => continue,
                 }
             };
             processed += 1;
             let mut trace = CompactNodeTrace {
                 node: idx as u32,
-                passed: 0,
+                passed: if shortcut {
+                    NODE_RESOURCES_FIT as u8
+                } else {
+                    0
+                },
                 failed: None,
                 scores: [0; SCORE_PLUGINS],
             };
-            let first_filter = if shortcut { NODE_RESOURCES_FIT } else { 0 };
-            trace.passed = first_filter as u8;
-            for i in first_filter..FILTERS.len() {
-                let verdict = match i {
-                    POD_TOPOLOGY_SPREAD => match &spread_state {
-                        Some(state) => nodes[idx]
-                            .node()
-                            .map_or(Verdict::Pass, |node| spread::filter(Some(state), node)),
-                        None => Verdict::Pass,
-                    },
-                    INTER_POD_AFFINITY => match &interpod_state {
-                        Some(state) => nodes[idx].node().map_or(Verdict::Pass, |node| {
-                            interpod::filter(Some(state), &node.metadata.labels)
-                        }),
-                        None => Verdict::Pass,
-                    },
-                    _ => plugins::run_filter_at(i, pod, &info, requests),
-                };
-                match verdict {
-                    Verdict::Pass => trace.passed += 1,
-                    Verdict::Fail {
-                        reasons,
-                        unresolvable: u,
-                    } => {
-                        for r in &reasons {
-                            *histogram.entry(r.clone()).or_default() += 1;
+            let mut fit_scores = (0, 0);
+            // Filters in order until the first failure.
+            let verdict = 'filters: {
+                if let Some(info) = &info {
+                    for i in 0..NODE_RESOURCES_FIT {
+                        let v = plugins::run_filter_at(i, pod, info, requests);
+                        if !matches!(v, Verdict::Pass) {
+                            break 'filters v;
                         }
-                        if u {
-                            unresolvable += 1;
-                        } else {
-                            resolvable += 1;
-                        }
-                        trace.failed = Some(reasons.into_boxed_slice());
-                        break;
+                        trace.passed += 1;
                     }
                 }
-            }
-            if trace.failed.is_none() {
-                for i in 0..POD_TOPOLOGY_SPREAD_SCORE {
-                    trace.scores[i] = match i {
-                        TAINT_TOLERATION_SCORE if shortcut => 0,
-                        NODE_AFFINITY_SCORE if shortcut => 0,
-                        _ => plugins::run_score_at(i, pod, &info, nonzero),
-                    };
+                let fit = entry.fit(requests, nonzero);
+                if fit.fails != 0 {
+                    break 'filters plugins::fit_verdict(fit.fails);
                 }
-                feasible.push((traces.len(), idx));
+                fit_scores = fit.scores;
+                trace.passed += 1;
+                if let Some(state) = &spread_state {
+                    let v = spread::filter(state, counts, idx);
+                    if !matches!(v, Verdict::Pass) {
+                        break 'filters v;
+                    }
+                }
+                trace.passed += 1;
+                if let Some(state) = &interpod_state
+                    && let Some(node) = entry.node()
+                {
+                    let v = interpod::filter(state, &node.metadata.labels);
+                    if !matches!(v, Verdict::Pass) {
+                        break 'filters v;
+                    }
+                }
+                trace.passed += 1;
+                Verdict::Pass
+            };
+            match verdict {
+                Verdict::Pass => {
+                    trace.scores[0] = fit_scores.0;
+                    trace.scores[1] = fit_scores.1;
+                    if let Some(info) = &info {
+                        for i in [TAINT_TOLERATION_SCORE, NODE_AFFINITY_SCORE] {
+                            trace.scores[i] = plugins::run_score_at(i, pod, info, nonzero);
+                        }
+                    }
+                    feasible.push((traces.len(), idx));
+                }
+                Verdict::Fail {
+                    reasons,
+                    unresolvable: u,
+                } => {
+                    for r in &reasons {
+                        match histogram.get_mut(r) {
+                            Some(n) => *n += 1,
+                            None => {
+                                histogram.insert(r.clone(), 1);
+                            }
+                        }
+                    }
+                    if u {
+                        unresolvable += 1;
+                    } else {
+                        resolvable += 1;
+                    }
+                    trace.failed = Some(failures.len() as u32);
+                    failures.push(reasons.into_boxed_slice());
+                }
             }
             traces.push(trace);
         }
@@ -436,30 +549,53 @@ impl Scheduler {
         let mut totals: Vec<(usize, i64)> = Vec::with_capacity(feasible.len());
         if !feasible.is_empty() {
             let node_indexes: Vec<usize> = feasible.iter().map(|(_, n)| *n).collect();
-            let spread_scores = spread::scores(api, pod, cache, counts, &node_indexes);
-            let interpod_scores = interpod::scores(api, pod, cache, &node_indexes);
+            let spread_state = spread::pre_score(api, &cx, cache, counts);
+            let mut spread_scores = Vec::new();
+            spread::scores(
+                &spread_state,
+                &cx,
+                cache,
+                counts,
+                &node_indexes,
+                &mut spread_scores,
+            );
+            let mut interpod_scores = Vec::new();
+            interpod::scores(
+                api,
+                pod,
+                &own_terms,
+                cache,
+                &node_indexes,
+                &mut interpod_scores,
+            );
+            // `helper.DefaultNormalizeScore` of TaintToleration (reversed) and NodeAffinity.
             for (plugin, reverse) in [(TAINT_TOLERATION_SCORE, true), (NODE_AFFINITY_SCORE, false)]
             {
-                let mut column: Vec<i64> = feasible
-                    .iter()
-                    .map(|(t, _)| traces[*t].scores[plugin])
-                    .collect();
-                plugins::default_normalize(&mut column, reverse);
-                for ((t, _), v) in feasible.iter().zip(column) {
-                    traces[*t].scores[plugin] = v;
+                let mut max = 0;
+                for (t, _) in &feasible {
+                    max = max.max(traces[*t].scores[plugin]);
+                }
+                for (t, _) in &feasible {
+                    let s = &mut traces[*t].scores[plugin];
+                    *s = match (max, reverse) {
+                        (0, true) => 100,
+                        (0, false) => *s,
+                        (max, true) => 100 - 100 * *s / max,
+                        (max, false) => 100 * *s / max,
+                    };
                 }
             }
+            let weights: [i64; SCORE_PLUGINS] = std::array::from_fn(|i| SCORES[i].1);
             for (k, (t, n)) in feasible.iter().enumerate() {
                 let trace = &mut traces[*t];
                 trace.scores[POD_TOPOLOGY_SPREAD_SCORE] =
                     spread_scores.get(k).copied().unwrap_or(0);
                 trace.scores[INTER_POD_AFFINITY_SCORE] =
                     interpod_scores.get(k).copied().unwrap_or(0);
-                let total = SCORES
-                    .iter()
-                    .zip(trace.scores)
-                    .map(|((_, w), s)| s * w)
-                    .sum();
+                let mut total = 0i64;
+                for (score, weight) in trace.scores.iter().zip(&weights) {
+                    total += score * weight;
+                }
                 totals.push((*n, total));
             }
         }
@@ -473,6 +609,7 @@ impl Scheduler {
             time: api.now(),
             names: Arc::clone(&cache.names),
             nodes: Vec::new(),
+            failures: Vec::new(),
             chosen: None,
             message: None,
             full: std::sync::OnceLock::new(),
@@ -554,7 +691,7 @@ impl Scheduler {
                 &message,
             );
             attempt.message = Some(message);
-            self.unschedulable.insert((ns, name));
+            self.unschedulable.insert(&ns, &name);
         } else {
             let best = totals.iter().map(|(_, s)| *s).max().unwrap_or(0);
             let ties: Vec<usize> = totals
@@ -566,8 +703,8 @@ impl Scheduler {
             let node_name = cache.names[pick].clone();
             if let Ok(bound) = api.bind_arc(&actor, &ns, &name, &node_name) {
                 if let Some(p) = Pod::from_object(&bound) {
-                    counts.bound(p, pick);
-                    cache.apply_pod((ns.clone(), name.clone()), Some(p));
+                    // Also counts it for topology spreading, on `pick`.
+                    cache.apply_pod(&ns, &name, Some(p), counts);
                 }
                 events::record(
                     api,
@@ -582,7 +719,8 @@ impl Scheduler {
             }
         }
         attempt.nodes = traces;
-        if self.attempts.len() >= TRACE_HISTORY {
+        attempt.failures = failures;
+        while self.attempts.len() >= TRACE_HISTORY {
             self.attempts.pop_front();
         }
         self.attempts.push_back(attempt);
@@ -594,9 +732,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_node_shortcut_names_the_plugins_it_skips() {
+    fn the_filter_and_score_loops_know_where_each_plugin_is() {
         assert_eq!(FILTERS[NODE_RESOURCES_FIT], "NodeResourcesFit");
+        assert_eq!(FILTERS[POD_TOPOLOGY_SPREAD], "PodTopologySpread");
+        assert_eq!(FILTERS[INTER_POD_AFFINITY], "InterPodAffinity");
+        assert_eq!(FILTERS.len(), INTER_POD_AFFINITY + 1);
         assert_eq!(SCORES.len(), SCORE_PLUGINS);
+        assert_eq!(SCORES[0].0, "NodeResourcesFit");
+        assert_eq!(SCORES[1].0, "NodeResourcesBalancedAllocation");
         assert_eq!(SCORES[TAINT_TOLERATION_SCORE].0, "TaintToleration");
         assert_eq!(SCORES[NODE_AFFINITY_SCORE].0, "NodeAffinity");
     }

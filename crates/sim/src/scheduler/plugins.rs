@@ -201,25 +201,44 @@ pub fn pod_requests(pod: &Pod) -> (i128, i128) {
     )
 }
 
-fn node_resources_fit((cpu, memory): (i128, i128), info: &NodeInfo) -> Verdict {
-    let mut reasons = Vec::new();
+fn node_resources_fit(requests: (i128, i128), info: &NodeInfo) -> Verdict {
+    fit_verdict(fit_failures(requests, info))
+}
+
+/// NodeResourcesFit's checks as bits: 1 too many pods, 2 insufficient cpu, 4 insufficient
+/// memory.
+pub(crate) fn fit_failures((cpu, memory): (i128, i128), info: &NodeInfo) -> u8 {
     let (alloc_cpu, alloc_mem, alloc_pods) = info.allocatable;
+    let mut fails = 0;
     if info.pods.saturating_add(1000) > alloc_pods {
-        reasons.push("Too many pods".to_string());
+        fails |= 1;
     }
     if cpu > 0 && info.requested_cpu.saturating_add(cpu) > alloc_cpu {
-        reasons.push("Insufficient cpu".to_string());
+        fails |= 2;
     }
     if memory > 0 && info.requested_memory.saturating_add(memory) > alloc_mem {
-        reasons.push("Insufficient memory".to_string());
+        fails |= 4;
     }
-    if reasons.is_empty() {
-        Verdict::Pass
-    } else {
-        Verdict::Fail {
-            reasons,
-            unresolvable: false,
-        }
+    fails
+}
+
+/// The verdict for [`fit_failures`] bits.
+pub(crate) fn fit_verdict(fails: u8) -> Verdict {
+    if fails == 0 {
+        return Verdict::Pass;
+    }
+    let reasons = [
+        (1, "Too many pods"),
+        (2, "Insufficient cpu"),
+        (4, "Insufficient memory"),
+    ]
+    .into_iter()
+    .filter(|(bit, _)| fails & bit != 0)
+    .map(|(_, r)| r.to_string())
+    .collect();
+    Verdict::Fail {
+        reasons,
+        unresolvable: false,
     }
 }
 
@@ -274,24 +293,10 @@ fn mul_div(a: i128, k: i64, b: i128) -> i128 {
 
 /// [`run_score`] for the `i`th plugin of [`SCORES`], with the pod's non-zero requests computed
 /// once per scheduling cycle.
-pub(crate) fn run_score_at(i: usize, pod: &Pod, info: &NodeInfo, (cpu, mem): (i128, i128)) -> i64 {
-    let alloc_cpu = info.allocatable.0.max(1);
-    let alloc_mem = info.allocatable.1.max(1);
-    let used_cpu = info.nonzero_cpu.saturating_add(cpu).min(alloc_cpu);
-    let used_mem = info.nonzero_memory.saturating_add(mem).min(alloc_mem);
+pub(crate) fn run_score_at(i: usize, pod: &Pod, info: &NodeInfo, nonzero: (i128, i128)) -> i64 {
     match i {
-        // LeastAllocated: the free share, averaged over cpu and memory.
-        0 => {
-            let c = mul_div(alloc_cpu - used_cpu, 100, alloc_cpu);
-            let m = mul_div(alloc_mem - used_mem, 100, alloc_mem);
-            ((c + m) / 2) as i64
-        }
-        // 100 when cpu and memory are used in the same proportion.
-        1 => {
-            let fc = mul_div(used_cpu, 10_000, alloc_cpu);
-            let fm = mul_div(used_mem, 10_000, alloc_mem);
-            (100 - (fc - fm).abs() / 200) as i64
-        }
+        0 => resource_scores(info, nonzero).0,
+        1 => resource_scores(info, nonzero).1,
         // The number of intolerable PreferNoSchedule taints (normalized in reverse: fewer is
         // better).
         2 => info
@@ -321,24 +326,31 @@ pub(crate) fn run_score_at(i: usize, pod: &Pod, info: &NodeInfo, (cpu, mem): (i1
     }
 }
 
+/// NodeResourcesFit (LeastAllocated) and NodeResourcesBalancedAllocation raw scores, for a pod
+/// with these non-zero requests.
+pub(crate) fn resource_scores(info: &NodeInfo, (cpu, mem): (i128, i128)) -> (i64, i64) {
+    let alloc_cpu = info.allocatable.0.max(1);
+    let alloc_mem = info.allocatable.1.max(1);
+    let used_cpu = info.nonzero_cpu.saturating_add(cpu).min(alloc_cpu);
+    let used_mem = info.nonzero_memory.saturating_add(mem).min(alloc_mem);
+    // LeastAllocated: the free share, averaged over cpu and memory.
+    let least = {
+        let c = mul_div(alloc_cpu - used_cpu, 100, alloc_cpu);
+        let m = mul_div(alloc_mem - used_mem, 100, alloc_mem);
+        ((c + m) / 2) as i64
+    };
+    // 100 when cpu and memory are used in the same proportion.
+    let balanced = {
+        let fc = mul_div(used_cpu, 10_000, alloc_cpu);
+        let fm = mul_div(used_mem, 10_000, alloc_mem);
+        (100 - (fc - fm).abs() / 200) as i64
+    };
+    (least, balanced)
+}
+
 /// Parses a quantity to thousandths, 0 if absent or malformed.
 pub fn milli(q: Option<&Quantity>) -> i128 {
     q.and_then(Quantity::milli_value).unwrap_or(0)
-}
-
-/// `helper.DefaultNormalizeScore`: scales to 0–100 against the highest score, reversed if asked.
-pub(crate) fn default_normalize(scores: &mut [i64], reverse: bool) {
-    let max = scores.iter().copied().max().unwrap_or(0).max(0);
-    if max == 0 {
-        if reverse {
-            scores.iter_mut().for_each(|s| *s = 100);
-        }
-        return;
-    }
-    for s in scores.iter_mut() {
-        let v = 100 * *s / max;
-        *s = if reverse { 100 - v } else { v };
-    }
 }
 
 /// NodeAffinity's PreFilter result: when every required term names nodes with

@@ -1,14 +1,14 @@
 //! PodTopologySpread: Filter for `whenUnsatisfiable: DoNotSchedule` constraints, Score for
 //! `ScheduleAnyway` ones (or the system default constraints when the pod has none).
 
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::api::pod::TopologySpreadConstraint;
 use crate::api::{Kind, Node, Pod, ReplicaSet, Resource};
 use crate::apiserver::ApiServer;
 use crate::labels::{Operator, Requirement, Selector};
 
-use super::cache::{Cache, Counts, Namespaces};
+use super::cache::{Cache, Counts, Domains, Namespaces, NodeEntry};
 use super::plugins::{self, Verdict};
 
 pub const ERR_CONSTRAINTS_NOT_MATCH: &str = "node(s) didn't match pod topology spread constraints";
@@ -22,33 +22,70 @@ const ZONE: &str = "topology.kubernetes.io/zone";
 pub(crate) struct Constraint {
     max_skew: i64,
     key: String,
-    selector: Selector,
     min_domains: i64,
     honor_affinity: bool,
     honor_taints: bool,
+    /// Whether the pod being scheduled matches the selector (only the Filter uses it).
+    self_match: bool,
+    /// Where [`Counts`] keeps the matching pods per node and the nodes' domains of `key`.
+    slot: usize,
+    domains: usize,
+}
+
+/// What the inclusion policies need to know about the pod being scheduled.
+pub(crate) struct PodCx<'a> {
+    pub pod: &'a Pod,
+    /// No nodeSelector and no required node affinity: NodeAffinity passes on every node.
+    pub node_free: bool,
+}
+
+impl PodCx<'_> {
+    pub fn new(pod: &Pod) -> PodCx<'_> {
+        let node_free = pod.spec.node_selector.is_empty()
+            && pod
+                .spec
+                .affinity
+                .as_ref()
+                .and_then(|a| a.node_affinity.as_ref())
+                .and_then(|na| {
+                    na.required_during_scheduling_ignored_during_execution
+                        .as_ref()
+                })
+                .is_none();
+        PodCx { pod, node_free }
+    }
 }
 
 impl Constraint {
     /// `matchNodeInclusionPolicies`: nodeAffinityPolicy (default Honor), nodeTaintsPolicy
     /// (default Ignore).
-    fn includes(&self, pod: &Pod, node: &Node) -> bool {
-        (!self.honor_affinity || plugins::node_affinity(pod, node) == Verdict::Pass)
-            && (!self.honor_taints || plugins::taint_toleration(pod, node) == Verdict::Pass)
+    fn includes(&self, cx: &PodCx, entry: &NodeEntry, node: &Node) -> bool {
+        (!self.honor_affinity
+            || cx.node_free
+            || plugins::node_affinity(cx.pod, node) == Verdict::Pass)
+            && (!self.honor_taints
+                || entry.untainted
+                || plugins::taint_toleration(cx.pod, node) == Verdict::Pass)
     }
 }
 
 /// `filterTopologySpreadConstraints`: the pod's constraints with the given action, with
 /// `matchLabelKeys` merged into their selectors.
-fn constraints_of(pod: &Pod, action: &str) -> Vec<Constraint> {
+fn constraints_of(pod: &Pod, action: &str, cache: &Cache, counts: &mut Counts) -> Vec<Constraint> {
     pod.spec
         .topology_spread_constraints
         .iter()
         .filter(|c| c.when_unsatisfiable == action)
-        .filter_map(|c| build(pod, c))
+        .filter_map(|c| build(pod, c, cache, counts))
         .collect()
 }
 
-fn build(pod: &Pod, c: &TopologySpreadConstraint) -> Option<Constraint> {
+fn build(
+    pod: &Pod,
+    c: &TopologySpreadConstraint,
+    cache: &Cache,
+    counts: &mut Counts,
+) -> Option<Constraint> {
     let mut selector = Selector::from_label_selector(c.label_selector.as_ref()).ok()?;
     for key in &c.match_label_keys {
         if let Some(v) = pod.metadata.labels.get(key)
@@ -60,10 +97,12 @@ fn build(pod: &Pod, c: &TopologySpreadConstraint) -> Option<Constraint> {
     Some(Constraint {
         max_skew: i64::from(c.max_skew),
         key: c.topology_key.clone(),
-        selector,
         min_domains: i64::from(c.min_domains.unwrap_or(1)),
         honor_affinity: c.node_affinity_policy.as_deref() != Some("Ignore"),
         honor_taints: c.node_taints_policy.as_deref() == Some("Honor"),
+        self_match: selector.matches(&pod.metadata.labels),
+        slot: counts.slot(cache, &Namespaces::one(&pod.metadata.namespace), &selector),
+        domains: counts.domain_slot(cache, &c.topology_key),
     })
 }
 
@@ -85,94 +124,130 @@ fn default_selector(api: &ApiServer, pod: &Pod) -> Selector {
 }
 
 /// The system default constraints (`defaultingType: System`): zone maxSkew 5 and hostname
-/// maxSkew 3, ScheduleAnyway, when the pod has a non-empty default selector.
-fn system_defaults(api: &ApiServer, pod: &Pod) -> Vec<Constraint> {
-    let selector = default_selector(api, pod);
-    if selector.is_empty() {
-        return Vec::new();
+/// maxSkew 3, ScheduleAnyway, when the pod has a non-empty default selector. They are built
+/// once per ReplicaSet and cycle (nothing changes ReplicaSets during a cycle).
+fn system_defaults(
+    api: &ApiServer,
+    pod: &Pod,
+    cache: &Cache,
+    counts: &mut Counts,
+) -> Arc<[Constraint]> {
+    let Some(owner) = pod.metadata.controller().filter(|o| o.kind == "ReplicaSet") else {
+        // Not owned by a ReplicaSet: the default selector is empty.
+        return Arc::new([]);
+    };
+    let ns = &pod.metadata.namespace;
+    if let Some(known) = counts.defaults.get(ns).and_then(|m| m.get(&owner.name)) {
+        return known.clone().unwrap_or_else(|| Arc::new([]));
     }
-    [(ZONE, 5), (HOSTNAME, 3)]
-        .into_iter()
-        .map(|(key, max_skew)| Constraint {
-            max_skew,
-            key: key.into(),
-            selector: selector.clone(),
-            min_domains: 1,
-            honor_affinity: true,
-            honor_taints: false,
-        })
-        .collect()
+    let selector = default_selector(api, pod);
+    let constraints: Option<Arc<[Constraint]>> = (!selector.is_empty()).then(|| {
+        let slot = counts.slot(cache, &Namespaces::one(ns), &selector);
+        [(ZONE, 5), (HOSTNAME, 3)]
+            .into_iter()
+            .map(|(key, max_skew)| Constraint {
+                max_skew,
+                key: key.into(),
+                min_domains: 1,
+                honor_affinity: true,
+                honor_taints: false,
+                // Only the Filter reads it, and these constraints only score.
+                self_match: false,
+                slot,
+                domains: counts.domain_slot(cache, key),
+            })
+            .collect()
+    });
+    counts
+        .defaults
+        .entry(ns.clone())
+        .or_default()
+        .insert(owner.name.clone(), constraints.clone());
+    constraints.unwrap_or_else(|| Arc::new([]))
 }
 
 /// PreFilter state: matching pods per topology domain over every eligible node.
 #[derive(Debug)]
 pub(crate) struct FilterState {
-    constraints: Vec<Constraint>,
-    domains: Vec<BTreeMap<String, i64>>,
-    self_match: Vec<bool>,
+    constraints: Vec<FilterConstraint>,
 }
 
-fn has_all_keys(node: &Node, constraints: &[Constraint]) -> bool {
-    constraints
-        .iter()
-        .all(|c| node.metadata.labels.contains_key(&c.key))
+#[derive(Debug)]
+struct FilterConstraint {
+    max_skew: i64,
+    domains: usize,
+    /// Matching pods per domain, for the domains of eligible nodes.
+    per_domain: Vec<Option<i64>>,
+    /// The smallest count (0 below `minDomains` domains).
+    min: i64,
+    self_match: bool,
 }
 
-pub(crate) fn pre_filter(pod: &Pod, cache: &Cache, counts: &mut Counts) -> Option<FilterState> {
+pub(crate) fn pre_filter(cx: &PodCx, cache: &Cache, counts: &mut Counts) -> Option<FilterState> {
+    let pod = cx.pod;
     // Simplification: system default constraints are all ScheduleAnyway, so only the pod's own
     // constraints can filter.
-    let constraints = constraints_of(pod, "DoNotSchedule");
+    let constraints = constraints_of(pod, "DoNotSchedule", cache, counts);
     if constraints.is_empty() {
         return None;
     }
-    let ns = Namespaces::one(&pod.metadata.namespace);
-    let mut domains = vec![BTreeMap::new(); constraints.len()];
-    for (i, c) in constraints.iter().enumerate() {
-        let per_node = counts.per_node(cache, &ns, &c.selector);
+    let has_all_keys = |n: usize| {
+        constraints
+            .iter()
+            .all(|c| domain_of(counts, c.domains, n).is_some())
+    };
+    let mut out = Vec::with_capacity(constraints.len());
+    for c in &constraints {
+        let per_node = counts.per_node(c.slot);
+        let of_node = &counts.domains(c.domains).of_node;
+        let mut per_domain = vec![None; counts.domains(c.domains).len];
         for (n, entry) in cache.nodes.iter().enumerate() {
             let Some(node) = entry.node() else { continue };
-            if !has_all_keys(node, &constraints) || !c.includes(pod, node) {
+            if !has_all_keys(n) || !c.includes(cx, entry, node) {
                 continue;
             }
-            let Some(value) = node.metadata.labels.get(&c.key) else {
+            let Some(Some(d)) = of_node.get(n) else {
                 continue;
             };
-            *domains[i].entry(value.clone()).or_insert(0) += per_node.get(n).copied().unwrap_or(0);
+            if let Some(total) = per_domain.get_mut(*d as usize) {
+                *total = Some(total.unwrap_or(0) + per_node.get(n).copied().unwrap_or(0));
+            }
         }
+        let mut min = per_domain
+            .iter()
+            .flatten()
+            .copied()
+            .min()
+            .unwrap_or(i64::from(i32::MAX));
+        if (per_domain.iter().flatten().count() as i64) < c.min_domains {
+            min = 0;
+        }
+        out.push(FilterConstraint {
+            max_skew: c.max_skew,
+            domains: c.domains,
+            per_domain,
+            min,
+            self_match: c.self_match,
+        });
     }
-    let self_match = constraints
-        .iter()
-        .map(|c| c.selector.matches(&pod.metadata.labels))
-        .collect();
-    Some(FilterState {
-        constraints,
-        domains,
-        self_match,
-    })
+    Some(FilterState { constraints: out })
 }
 
-pub(crate) fn filter(state: Option<&FilterState>, node: &Node) -> Verdict {
-    let Some(s) = state else {
-        return Verdict::Pass;
-    };
-    for (i, c) in s.constraints.iter().enumerate() {
-        let Some(value) = node.metadata.labels.get(&c.key) else {
+fn domain_of(counts: &Counts, domains: usize, node: usize) -> Option<u32> {
+    counts.domains(domains).of_node.get(node).copied().flatten()
+}
+
+/// The Filter for the node at `node` (a position in the cache's nodes).
+pub(crate) fn filter(s: &FilterState, counts: &Counts, node: usize) -> Verdict {
+    for c in &s.constraints {
+        let Some(d) = domain_of(counts, c.domains, node) else {
             return Verdict::Fail {
                 reasons: vec![ERR_NODE_LABEL_NOT_MATCH.into()],
                 unresolvable: true,
             };
         };
-        let domains = &s.domains[i];
-        let mut min = domains
-            .values()
-            .copied()
-            .min()
-            .unwrap_or(i64::from(i32::MAX));
-        if (domains.len() as i64) < c.min_domains {
-            min = 0;
-        }
-        let matched = domains.get(value).copied().unwrap_or(0);
-        let skew = matched + i64::from(s.self_match[i]) - min;
+        let matched = c.per_domain.get(d as usize).copied().flatten().unwrap_or(0);
+        let skew = matched + i64::from(c.self_match) - c.min;
         if skew > c.max_skew {
             return Verdict::Fail {
                 reasons: vec![ERR_CONSTRAINTS_NOT_MATCH.into()],
@@ -183,103 +258,142 @@ pub(crate) fn filter(state: Option<&FilterState>, node: &Node) -> Verdict {
     Verdict::Pass
 }
 
-/// Scores of the feasible nodes (positions in `cache.nodes`), normalized to 0–100.
-pub(crate) fn scores(
+/// PreScore state: the constraints that score, and whether nodes missing a key are ignored.
+pub(crate) struct ScoreState {
+    constraints: Arc<[Constraint]>,
+    require_all: bool,
+}
+
+pub(crate) fn pre_score(
     api: &ApiServer,
-    pod: &Pod,
+    cx: &PodCx,
     cache: &Cache,
     counts: &mut Counts,
-    feasible: &[usize],
-) -> Vec<i64> {
-    let (constraints, require_all) = if pod.spec.topology_spread_constraints.is_empty() {
-        (system_defaults(api, pod), false)
+) -> ScoreState {
+    let pod = cx.pod;
+    if pod.spec.topology_spread_constraints.is_empty() {
+        ScoreState {
+            constraints: system_defaults(api, pod, cache, counts),
+            require_all: false,
+        }
     } else {
-        (constraints_of(pod, "ScheduleAnyway"), true)
-    };
-    if constraints.is_empty() {
-        return vec![0; feasible.len()];
+        ScoreState {
+            constraints: constraints_of(pod, "ScheduleAnyway", cache, counts).into(),
+            require_all: true,
+        }
     }
-    let doms: Vec<(Vec<Option<u32>>, usize)> = constraints
+}
+
+/// Scores of the feasible nodes (positions in `cache.nodes`), normalized to 0–100, into `out`.
+pub(crate) fn scores(
+    state: &ScoreState,
+    cx: &PodCx,
+    cache: &Cache,
+    counts: &Counts,
+    feasible: &[usize],
+    out: &mut Vec<i64>,
+) {
+    out.clear();
+    let (constraints, require_all) = (&*state.constraints, state.require_all);
+    if constraints.is_empty() {
+        out.resize(feasible.len(), 0);
+        return;
+    }
+    let doms: Vec<&Domains> = constraints
         .iter()
-        .map(|c| {
-            let d = counts.domains(cache, &c.key);
-            (d.of_node.clone(), d.len)
-        })
+        .map(|c| counts.domains(c.domains))
         .collect();
     let has_all = |i: usize| {
         doms.iter()
-            .all(|(d, _)| d.get(i).copied().flatten().is_some())
+            .all(|d| d.of_node.get(i).copied().flatten().is_some())
     };
-    let ignored: Vec<bool> = feasible
-        .iter()
-        .map(|&i| require_all && !has_all(i))
-        .collect();
+    // Nodes missing a key are ignored when the pod's own constraints score.
+    let mut ignored: Vec<bool> = vec![false; feasible.len()];
+    if require_all {
+        for (k, &i) in feasible.iter().enumerate() {
+            ignored[k] = !has_all(i);
+        }
+    }
     let considered = ignored.iter().filter(|i| !**i).count();
-    let ns = Namespaces::one(&pod.metadata.namespace);
     let mut totals: Vec<Vec<Option<i64>>> = Vec::with_capacity(constraints.len());
     let mut weights = Vec::with_capacity(constraints.len());
-    let mut host_counts: Vec<Vec<i64>> = Vec::with_capacity(constraints.len());
+    let mut hostname = Vec::with_capacity(constraints.len());
     for (ci, c) in constraints.iter().enumerate() {
-        let (of_node, len) = (&doms[ci].0, doms[ci].1);
-        let mut domain_totals: Vec<Option<i64>> = vec![None; len];
-        let per_node = counts.per_node(cache, &ns, &c.selector);
+        let (of_node, len) = (&doms[ci].of_node, doms[ci].len);
+        let per_node = counts.per_node(c.slot);
         if c.key == HOSTNAME {
+            hostname.push(true);
             weights.push(ln(considered as f64 + 2.0));
-            host_counts.push(per_node.to_vec());
+            totals.push(Vec::new());
         } else {
+            hostname.push(false);
+            let mut domain_totals: Vec<Option<i64>> = vec![None; len];
             for (&i, ign) in feasible.iter().zip(&ignored) {
-                if let (false, Some(Some(d))) = (*ign, of_node.get(i)) {
-                    domain_totals[*d as usize] = Some(0);
+                if let (false, Some(Some(d))) = (*ign, of_node.get(i))
+                    && let Some(t) = domain_totals.get_mut(*d as usize)
+                {
+                    *t = Some(0);
                 }
             }
             let size = domain_totals.iter().flatten().count();
             weights.push(ln(size as f64 + 2.0));
-            host_counts.push(Vec::new());
             if size > 0 {
                 for (n, entry) in cache.nodes.iter().enumerate() {
+                    let Some(Some(d)) = of_node.get(n) else {
+                        continue;
+                    };
+                    let Some(Some(total)) = domain_totals.get_mut(*d as usize) else {
+                        continue;
+                    };
                     let Some(nd) = entry.node() else { continue };
-                    if (require_all && !has_all(n)) || !c.includes(pod, nd) {
+                    if (require_all && !has_all(n)) || !c.includes(cx, entry, nd) {
                         continue;
                     }
-                    if let Some(Some(d)) = of_node.get(n)
-                        && let Some(Some(total)) = domain_totals.get_mut(*d as usize)
-                    {
-                        *total += per_node.get(n).copied().unwrap_or(0);
-                    }
+                    *total += per_node.get(n).copied().unwrap_or(0);
                 }
             }
+            totals.push(domain_totals);
         }
-        totals.push(domain_totals);
     }
-    let mut raw: Vec<Option<i64>> = Vec::with_capacity(feasible.len());
-    for (&i, ign) in feasible.iter().zip(&ignored) {
-        if *ign {
-            raw.push(None);
+    // The raw scores (of the nodes not ignored), and their range.
+    let mut raw: Vec<i64> = Vec::with_capacity(feasible.len());
+    let (mut min, mut max) = (i64::MAX, 0i64);
+    for k in 0..feasible.len() {
+        if ignored[k] {
+            raw.push(0);
             continue;
         }
+        let i = feasible[k];
         let mut score = 0.0f64;
-        for (ci, c) in constraints.iter().enumerate() {
-            let Some(Some(d)) = doms[ci].0.get(i) else {
+        for ci in 0..constraints.len() {
+            let Some(Some(d)) = doms[ci].of_node.get(i) else {
                 continue;
             };
-            let cnt = if c.key == HOSTNAME {
-                host_counts[ci].get(i).copied().unwrap_or(0)
+            let cnt = if hostname[ci] {
+                counts
+                    .per_node(constraints[ci].slot)
+                    .get(i)
+                    .copied()
+                    .unwrap_or(0)
             } else {
                 totals[ci].get(*d as usize).copied().flatten().unwrap_or(0)
             };
-            score += cnt as f64 * weights[ci] + (c.max_skew - 1) as f64;
+            score += cnt as f64 * weights[ci] + (constraints[ci].max_skew - 1) as f64;
         }
-        raw.push(Some(score.round() as i64));
+        let s = score.round() as i64;
+        min = min.min(s);
+        max = max.max(s);
+        raw.push(s);
     }
-    let min = raw.iter().flatten().copied().min().unwrap_or(i64::MAX);
-    let max = raw.iter().flatten().copied().max().unwrap_or(0).max(0);
-    raw.into_iter()
-        .map(|s| match s {
-            None => 0,
-            Some(_) if max == 0 => 100,
-            Some(s) => 100 * (max + min - s) / max,
-        })
-        .collect()
+    for k in 0..raw.len() {
+        out.push(if ignored[k] {
+            0
+        } else if max == 0 {
+            100
+        } else {
+            100 * (max + min - raw[k]) / max
+        });
+    }
 }
 
 /// The natural logarithm from basic IEEE operations only, so that every target computes the same
