@@ -189,8 +189,6 @@ struct Ctr {
     next: Option<(Time, Step)>,
     /// The container ID of the latest run.
     id: Option<String>,
-    /// The spec's image, as the runtime names it, and its ID (worked out once per image).
-    image: Option<Box<(String, String, String)>>,
 }
 
 impl Ctr {
@@ -404,6 +402,7 @@ pub struct Kubelets {
     placement: BTreeMap<Key, Arc<str>>,
     timers: BTreeSet<Timer>,
     behavior: Behavior,
+    image_names: ImageNames,
 }
 
 /// A pod worker's timer: ordered by time, then node and pod (the order work is done in).
@@ -545,7 +544,6 @@ impl Kubelets {
                 probes: Vec::new(),
                 next: None,
                 id: None,
-                image: None,
             })
             .collect();
         PodWorker {
@@ -693,12 +691,22 @@ impl Kubelets {
             return;
         }
         // ContainerCreating (or PodInitializing), while images are pulled.
-        let agent = self.agent(node_name);
+        let agent = self
+            .agents
+            .entry(node_name.to_string())
+            .or_insert_with(|| NodeAgent::new(node_name));
         agent.read_node_info(api);
         let updated = Pod {
             metadata: pod.metadata.clone(),
             spec: pod.spec.clone(),
-            status: Some(build_status(&mut worker, pod, &agent.host_ip, now, true)),
+            status: Some(build_status(
+                &worker,
+                &mut self.image_names,
+                pod,
+                &agent.host_ip,
+                now,
+                true,
+            )),
         };
         let _ = api.update_arc_with(
             &agent.actor,
@@ -871,7 +879,7 @@ impl Kubelets {
             worker.dirty = false;
             // The steps above wrote only events: the stored pod is still `obj`. Copy it only when
             // its status changes.
-            let status = build_status(worker, pod, host_ip, now, false);
+            let status = build_status(worker, &mut self.image_names, pod, host_ip, now, false);
             if pod.status.as_ref() != Some(&status) {
                 let updated = Pod {
                     metadata: pod.metadata.clone(),
@@ -1464,18 +1472,16 @@ fn terminated(t: &Term) -> ContainerState {
     }
 }
 
-fn container_status(c: &mut Ctr) -> ContainerStatus {
+fn container_status(c: &Ctr, names: &mut ImageNames) -> ContainerStatus {
     let (image, image_id_) = if c.resolved {
         let spec_image = &c.spec.image;
-        let cached = match &c.image {
-            Some(names) if names.0 == *spec_image => names,
-            _ => c.image.insert(Box::new((
-                spec_image.clone(),
-                normalize_image(spec_image),
-                image_id(spec_image),
-            ))),
+        let resolved = match names.get(spec_image.as_str()) {
+            Some(r) => r,
+            None => names
+                .entry(spec_image.clone())
+                .or_insert_with(|| (normalize_image(spec_image), image_id(spec_image))),
         };
-        (cached.1.clone(), cached.2.clone())
+        resolved.clone()
     } else {
         (c.spec.image.clone(), String::new())
     };
@@ -1496,10 +1502,25 @@ fn container_status(c: &mut Ctr) -> ContainerStatus {
     }
 }
 
+/// The statuses of the init or the app containers, in a vector of exactly their number (it is
+/// stored with the pod).
+fn statuses(ctrs: &[Ctr], init: bool, names: &mut ImageNames) -> Vec<ContainerStatus> {
+    let mut out = Vec::with_capacity(ctrs.iter().filter(|c| c.init == init).count());
+    for c in ctrs.iter().filter(|c| c.init == init) {
+        out.push(container_status(c, names));
+    }
+    out
+}
+
+/// Images as the pod specs name them → as the runtime names them, and their IDs (worked out once
+/// per image).
+type ImageNames = BTreeMap<String, (String, String)>;
+
 /// The pod status the worker reports (`generateAPIPodStatus`), keeping each condition's
 /// `lastTransitionTime` while its status does not change.
 fn build_status(
-    w: &mut PodWorker,
+    w: &PodWorker,
+    names: &mut ImageNames,
     pod: &Pod,
     host_ip: &str,
     now: Time,
@@ -1582,13 +1603,16 @@ fn build_status(
         )
     };
     let sandbox_ready = w.sandbox.is_some() && (!terminal || w.ctrs.iter().any(Ctr::running));
-    let mut conditions = vec![
+    // Exactly as long as needed: the vector is stored with the pod.
+    let scheduled = pod.condition("PodScheduled");
+    let mut conditions = Vec::with_capacity(4 + usize::from(scheduled.is_some()));
+    conditions.extend([
         condition("PodReadyToStartContainers", sandbox_ready, None, None),
         initialized,
         ready,
         containers_ready,
-    ];
-    if let Some(s) = pod.condition("PodScheduled") {
+    ]);
+    if let Some(s) = scheduled {
         conditions.push(s.clone());
     }
     let at = now.rfc3339();
@@ -1616,18 +1640,8 @@ fn build_status(
         pod_ip: pod_ip.clone(),
         pod_ips: pod_ip.into_iter().map(|ip| IpEntry { ip }).collect(),
         start_time: Some(old.and_then(|o| o.start_time.clone()).unwrap_or(at)),
-        init_container_statuses: w
-            .ctrs
-            .iter_mut()
-            .filter(|c| c.init)
-            .map(container_status)
-            .collect(),
-        container_statuses: w
-            .ctrs
-            .iter_mut()
-            .filter(|c| !c.init)
-            .map(container_status)
-            .collect(),
+        init_container_statuses: statuses(&w.ctrs, true, names),
+        container_statuses: statuses(&w.ctrs, false, names),
         qos_class: old
             .and_then(|o| o.qos_class.clone())
             .or_else(|| Some(pod.qos_class().into())),
