@@ -1,6 +1,8 @@
 //! client-go's event recorder: components report what they did as core/v1 Events, aggregated by
 //! object, reason, message and source (count and lastTimestamp grow).
 
+use std::hash::{BuildHasherDefault, Hasher};
+
 use crate::api::event::{EventSource, ObjectReference};
 use crate::api::{Event, Object, ObjectMeta};
 use crate::apiserver::{Actor, ApiServer};
@@ -11,10 +13,31 @@ pub const NORMAL: &str = "Normal";
 /// reason, message, source) was recorded as, so repeats are aggregated without scanning every
 /// event. Keyed by a 128-bit hash of those parts (length-prefixed, so parts cannot run into each
 /// other) rather than by their text: a lookup compares two integers instead of long strings
-/// sharing a prefix, and an entry costs a few bytes instead of the whole key.
+/// sharing a prefix, and an entry costs a few bytes instead of the whole key. The map is only
+/// ever looked up, never iterated, so its order cannot reach any output.
 #[derive(Clone, Debug, Default)]
 pub struct EventCache {
-    names: std::collections::BTreeMap<u128, Box<str>>,
+    names: std::collections::HashMap<u128, Box<str>, BuildHasherDefault<KeyIsHash>>,
+}
+
+/// The cache's keys are already hashes: their low bits index the table as they are.
+#[derive(Clone, Copy, Debug, Default)]
+struct KeyIsHash(u64);
+
+impl Hasher for KeyIsHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) ^ u64::from(*b) ^ (self.0 >> 56);
+        }
+    }
+
+    fn write_u128(&mut self, n: u128) {
+        self.0 ^= n as u64;
+    }
 }
 
 /// Two independent 64-bit lanes over the key parts, eight bytes at a time.

@@ -200,12 +200,12 @@ impl PodIndex {
             return;
         }
         if let Some(old) = old_owner {
-            if let Some(gs) = self.groups.get_mut(namespace) {
-                if let Some(g) = gs.get_mut(old.as_ref()) {
-                    g.remove(name);
-                    if g.pods.is_empty() {
-                        gs.remove(old.as_ref());
-                    }
+            if let Some(gs) = self.groups.get_mut(namespace)
+                && let Some(g) = gs.get_mut(old.as_ref())
+            {
+                g.remove(name);
+                if g.pods.is_empty() {
+                    gs.remove(old.as_ref());
                 }
             }
             if let Some(m) = self.of_pod.get_mut(namespace) {
