@@ -118,7 +118,7 @@ pub struct ApiServer {
     log: WatchLog,
     /// client-go's event correlator cache: the event each (object, reason, message, source)
     /// was recorded as, so repeats are aggregated without scanning every event.
-    pub(crate) event_cache: BTreeMap<String, String>,
+    pub(crate) event_cache: crate::events::EventCache,
     /// The last event's millisecond and how many events were named in it: the recorder's
     /// nanosecond clock, so events of one object sort by name in the order they happened.
     pub(crate) event_clock: (u64, u64),
@@ -192,7 +192,7 @@ impl ApiServer {
             objects: BTreeMap::new(),
             resource_version: 0,
             log: WatchLog::new(watch_history),
-            event_cache: BTreeMap::new(),
+            event_cache: Default::default(),
             event_clock: (0, 0),
         }
     }

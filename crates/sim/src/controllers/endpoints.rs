@@ -113,9 +113,10 @@ pub(crate) fn changed_services(api: &ApiServer, cursor: &mut u64, own: Kind) -> 
                     Kind::Service => {
                         keys.insert((m.namespace.clone(), m.name.clone()));
                     }
-                    Kind::Pod => {
+                    Kind::Pod if !pod_namespaces.contains(&m.namespace) => {
                         pod_namespaces.insert(m.namespace.clone());
                     }
+                    Kind::Pod => {}
                     k if k == own => {
                         let svc = if own == Kind::Endpoints {
                             Some(m.name.clone())

@@ -41,6 +41,9 @@ pub(crate) fn changed_keys(
     let mut keys = BTreeSet::new();
     match api.watch(*cursor) {
         Ok(events) => {
+            // The owner of the previous event: runs of events about one owner's objects (its
+            // pods starting) are inserted once.
+            let mut last: Option<(&str, &str)> = None;
             for e in events {
                 let m = e.object.metadata();
                 if e.object.kind() == kind {
@@ -53,7 +56,11 @@ pub(crate) fn changed_keys(
                     }
                 } else if let Some(r) = m.controller() {
                     if r.kind == kind_name {
-                        keys.insert((m.namespace.clone(), r.name.clone()));
+                        let owner = (m.namespace.as_str(), r.name.as_str());
+                        if last != Some(owner) {
+                            keys.insert((m.namespace.clone(), r.name.clone()));
+                            last = Some(owner);
+                        }
                     } else if kind == Kind::Deployment
                         && r.kind == "ReplicaSet"
                         && e.type_ == crate::apiserver::EventType::Deleted

@@ -34,6 +34,9 @@ pub struct NodeLifecycleController {
     probes: BTreeMap<String, Time>,
     /// Pods scheduled for taint eviction: when the eviction was scheduled and when it is due.
     evictions: BTreeMap<Key, (Time, Time)>,
+    /// Nodes seen with a NoExecute taint (updated whenever a node changes). While there are none
+    /// and no eviction is pending, a pod change cannot schedule or cancel an eviction.
+    no_execute: BTreeSet<String>,
 }
 
 fn node_actor() -> Actor {
@@ -83,6 +86,8 @@ impl NodeLifecycleController {
         let now = api.now();
         let mut nodes_changed: BTreeSet<String> = BTreeSet::new();
         let mut pods_changed: BTreeSet<Key> = BTreeSet::new();
+        // Pods changed on a node, looked at once the nodes' taints are known.
+        let mut pod_events: Vec<std::sync::Arc<Object>> = Vec::new();
         match api.watch(self.cursor) {
             Ok(events) => {
                 for e in events {
@@ -99,6 +104,7 @@ impl NodeLifecycleController {
                             let name = n.metadata.name.clone();
                             if e.type_ == EventType::Deleted {
                                 self.probes.remove(&name);
+                                self.no_execute.remove(&name);
                                 continue;
                             }
                             let seen = heartbeat_of(n)
@@ -109,8 +115,7 @@ impl NodeLifecycleController {
                             nodes_changed.insert(name);
                         }
                         Object::Pod(p) if p.node_name().is_some() => {
-                            pods_changed
-                                .insert((p.metadata.namespace.clone(), p.metadata.name.clone()));
+                            pod_events.push(std::sync::Arc::clone(&e.object));
                         }
                         _ => {}
                     }
@@ -118,6 +123,7 @@ impl NodeLifecycleController {
             }
             Err(_) => {
                 self.probes.clear();
+                self.no_execute.clear();
                 for n in api.iter_as::<Node>(None) {
                     let seen = heartbeat_of(n).unwrap_or(now);
                     self.probes.insert(n.metadata.name.clone(), seen);
@@ -161,6 +167,17 @@ impl NodeLifecycleController {
                 .is_some_and(|n| n.spec.taints.iter().any(|t| t.effect == "NoExecute"));
             if tainted {
                 scan.insert(name);
+                if !self.no_execute.contains(name) {
+                    self.no_execute.insert(name.clone());
+                }
+            } else {
+                self.no_execute.remove(name);
+            }
+        }
+        if !self.no_execute.is_empty() || !self.evictions.is_empty() {
+            for o in &pod_events {
+                let m = o.metadata();
+                pods_changed.insert((m.namespace.clone(), m.name.clone()));
             }
         }
         if !scan.is_empty() {

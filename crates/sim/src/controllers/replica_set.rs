@@ -29,12 +29,120 @@ pub struct ReplicaSetController {
 struct PodIndex {
     cursor: u64,
     primed: bool,
-    /// (namespace, controller uid) → pods by name.
-    owned: BTreeMap<(String, String), BTreeMap<String, Arc<Object>>>,
-    /// namespace → pods without a controller, by name.
-    orphans: BTreeMap<String, BTreeMap<String, Arc<Object>>>,
-    /// (namespace, pod) → the controller uid it is indexed under (`None`: an orphan).
-    of_pod: BTreeMap<Key, Option<String>>,
+    /// namespace → controller uid (`""`: pods without a controller) → its pods.
+    groups: BTreeMap<String, BTreeMap<Arc<str>, Group>>,
+    /// namespace → pod → the controller uid it is indexed under (`""`: an orphan).
+    of_pod: BTreeMap<String, BTreeMap<String, Arc<str>>>,
+}
+
+/// One controller's pods, and the counts a sync needs, kept as pods change.
+#[derive(Clone, Debug, Default)]
+struct Group {
+    pods: BTreeMap<String, Arc<Object>>,
+    stats: Option<Box<Stats>>,
+}
+
+/// What a ReplicaSet sync reads from its pods, for one selector and template: counted as pods
+/// come, change and go instead of by walking every pod at every sync.
+#[derive(Clone, Debug)]
+struct Stats {
+    selector: Selector,
+    template: Selector,
+    /// Pods the selector no longer matches (to release), by name.
+    unmatched: BTreeSet<String>,
+    /// Active pods the selector matches.
+    matching_active: i64,
+    /// Active pods; of those, labeled as the template, and ready.
+    active: i64,
+    labeled: i64,
+    ready: i64,
+}
+
+impl Stats {
+    fn new(selector: Selector, template: Selector, pods: &BTreeMap<String, Arc<Object>>) -> Self {
+        let mut s = Stats {
+            selector,
+            template,
+            unmatched: BTreeSet::new(),
+            matching_active: 0,
+            active: 0,
+            labeled: 0,
+            ready: 0,
+        };
+        for (name, obj) in pods {
+            s.apply(name, obj, 1);
+        }
+        s
+    }
+
+    /// Counts a pod in (`sign` 1) or out (-1).
+    fn apply(&mut self, name: &str, obj: &Object, sign: i64) {
+        let Some(p) = Pod::from_object(obj) else {
+            return;
+        };
+        let matches = self.selector.matches(&p.metadata.labels);
+        let active = is_active(p);
+        if !matches {
+            if sign > 0 {
+                self.unmatched.insert(name.to_string());
+            } else {
+                self.unmatched.remove(name);
+            }
+        }
+        if active {
+            if matches {
+                self.matching_active += sign;
+            }
+            self.active += sign;
+            if self.template.matches(&p.metadata.labels) {
+                self.labeled += sign;
+            }
+            if p.is_ready() {
+                self.ready += sign;
+            }
+        }
+    }
+}
+
+impl Group {
+    fn insert(&mut self, name: &str, obj: Arc<Object>) {
+        match self.pods.get_mut(name) {
+            Some(slot) => {
+                if let Some(stats) = &mut self.stats {
+                    stats.apply(name, slot, -1);
+                }
+                *slot = Arc::clone(&obj);
+            }
+            None => {
+                self.pods.insert(name.to_string(), Arc::clone(&obj));
+            }
+        }
+        if let Some(stats) = &mut self.stats {
+            stats.apply(name, &obj, 1);
+        }
+    }
+
+    fn remove(&mut self, name: &str) {
+        if let Some(old) = self.pods.remove(name)
+            && let Some(stats) = &mut self.stats
+        {
+            stats.apply(name, &old, -1);
+        }
+    }
+
+    /// The counts for this selector and template (computed once, then kept).
+    fn stats(&mut self, selector: &Selector, template: &Selector) -> &Stats {
+        let fresh = self
+            .stats
+            .as_ref()
+            .is_some_and(|s| s.selector == *selector && s.template == *template);
+        if !fresh {
+            self.stats = None;
+        }
+        let pods = &self.pods;
+        self.stats
+            .get_or_insert_with(|| Box::new(Stats::new(selector.clone(), template.clone(), pods)))
+    }
 }
 
 impl PodIndex {
@@ -48,25 +156,20 @@ impl PodIndex {
             Some(events) => {
                 for e in events {
                     if let Object::Pod(p) = e.object.as_ref() {
-                        let key = (p.metadata.namespace.clone(), p.metadata.name.clone());
-                        let latest = (e.type_ != crate::apiserver::EventType::Deleted)
-                            .then(|| Arc::clone(&e.object));
-                        self.set(key, latest);
+                        let latest =
+                            (e.type_ != crate::apiserver::EventType::Deleted).then_some(&e.object);
+                        self.set(&p.metadata.namespace, &p.metadata.name, latest);
                     }
                 }
             }
             None => {
                 // First sync or a compacted log: relist.
-                self.owned.clear();
-                self.orphans.clear();
+                self.groups.clear();
                 self.of_pod.clear();
-                let keys: Vec<Key> = api
-                    .iter(Kind::Pod, None)
-                    .map(|o| (o.metadata().namespace.clone(), o.metadata().name.clone()))
-                    .collect();
-                for key in keys {
-                    if let Some(obj) = api.get_arc(Kind::Pod, &key.0, &key.1) {
-                        self.set(key, Some(obj));
+                for o in api.iter(Kind::Pod, None) {
+                    let m = o.metadata();
+                    if let Some(obj) = api.get_arc(Kind::Pod, &m.namespace, &m.name) {
+                        self.set(&m.namespace, &m.name, Some(&obj));
                     }
                 }
                 self.primed = true;
@@ -76,42 +179,79 @@ impl PodIndex {
     }
 
     /// Indexes the latest version of a pod under its controller (`None`: deleted).
-    fn set(&mut self, key: Key, latest: Option<Arc<Object>>) {
-        if let Some(old) = self.of_pod.remove(&key) {
-            let map = match old {
-                Some(uid) => self.owned.get_mut(&(key.0.clone(), uid)),
-                None => self.orphans.get_mut(&key.0),
-            };
-            if let Some(map) = map {
-                map.remove(&key.1);
+    fn set(&mut self, namespace: &str, name: &str, latest: Option<&Arc<Object>>) {
+        let new_owner = latest.map(|o| o.metadata().controller().map_or("", |r| r.uid.as_str()));
+        let old_owner = self
+            .of_pod
+            .get(namespace)
+            .and_then(|m| m.get(name))
+            .cloned();
+        if let (Some(old), Some(new), Some(obj)) = (&old_owner, new_owner, latest)
+            && **old == *new
+        {
+            // Same controller: the new version takes the old one's place.
+            if let Some(g) = self
+                .groups
+                .get_mut(namespace)
+                .and_then(|gs| gs.get_mut(old.as_ref()))
+            {
+                g.insert(name, Arc::clone(obj));
+            }
+            return;
+        }
+        if let Some(old) = old_owner {
+            if let Some(gs) = self.groups.get_mut(namespace)
+                && let Some(g) = gs.get_mut(old.as_ref())
+            {
+                g.remove(name);
+                if g.pods.is_empty() {
+                    gs.remove(old.as_ref());
+                }
+            }
+            if let Some(m) = self.of_pod.get_mut(namespace) {
+                m.remove(name);
             }
         }
-        let Some(obj) = latest else {
+        let (Some(obj), Some(owner)) = (latest, new_owner) else {
             return;
         };
-        let controller = obj.metadata().controller().map(|r| r.uid.clone());
-        let map = match &controller {
-            Some(uid) => self.owned.entry((key.0.clone(), uid.clone())).or_default(),
-            None => self.orphans.entry(key.0.clone()).or_default(),
+        if !self.groups.contains_key(namespace) {
+            self.groups.insert(namespace.to_string(), BTreeMap::new());
+        }
+        let Some(gs) = self.groups.get_mut(namespace) else {
+            return;
         };
-        map.insert(key.1.clone(), obj);
-        self.of_pod.insert(key, controller);
+        let uid: Arc<str> = match gs.get_key_value(owner) {
+            Some((k, _)) => Arc::clone(k),
+            None => {
+                let k: Arc<str> = owner.into();
+                gs.insert(Arc::clone(&k), Group::default());
+                k
+            }
+        };
+        if let Some(g) = gs.get_mut(owner) {
+            g.insert(name, Arc::clone(obj));
+        }
+        match self.of_pod.get_mut(namespace) {
+            Some(m) => {
+                m.insert(name.to_string(), uid);
+            }
+            None => {
+                self.of_pod.insert(
+                    namespace.to_string(),
+                    BTreeMap::from([(name.to_string(), uid)]),
+                );
+            }
+        }
     }
 
-    /// The pods a controller owns.
-    fn owned(&self, namespace: &str, uid: &str) -> Vec<Arc<Object>> {
-        self.owned
-            .get(&(namespace.to_string(), uid.to_string()))
-            .map(|m| m.values().cloned().collect())
-            .unwrap_or_default()
+    /// A controller's pods (`uid` `""`: the namespace's pods without a controller).
+    fn group(&self, namespace: &str, uid: &str) -> Option<&Group> {
+        self.groups.get(namespace)?.get(uid)
     }
 
-    /// The pods of a namespace without a controller.
-    fn orphans(&self, namespace: &str) -> Vec<Arc<Object>> {
-        self.orphans
-            .get(namespace)
-            .map(|m| m.values().cloned().collect())
-            .unwrap_or_default()
+    fn group_mut(&mut self, namespace: &str, uid: &str) -> Option<&mut Group> {
+        self.groups.get_mut(namespace)?.get_mut(uid)
     }
 }
 
@@ -189,44 +329,48 @@ impl ReplicaSetController {
     // Simplification: all missing pods are created in one sync (upstream creates them in
     // slow-start batches and tracks expectations between syncs).
     fn sync_replica_set(&mut self, api: &mut ApiServer, key: &Key) {
-        let Ok(rs) = api.get_as::<ReplicaSet>(&key.0, &key.1) else {
+        let Some(rs_obj) = api.get_arc(Kind::ReplicaSet, &key.0, &key.1) else {
+            return;
+        };
+        let Some(rs) = ReplicaSet::from_object(&rs_obj) else {
             return;
         };
         if rs.metadata.deletion_timestamp.is_some() {
             return;
         }
         let actor = Actor::new("replicaset-controller");
-        let rs_obj = Object::ReplicaSet(Box::new(rs.clone()));
         let Ok(selector) = Selector::from_label_selector(rs.spec.selector.as_ref()) else {
             return;
         };
-        let uid = rs.metadata.uid.clone();
+        let template = Selector::from_map(&rs.spec.template.metadata.labels);
+        let uid = rs.metadata.uid.as_str();
         self.pods.refresh(api);
-        let mut candidates = self.pods.owned(&key.0, &uid);
-        candidates.extend(self.pods.orphans(&key.0));
         // Adopt orphans that match; release owned pods that no longer match. Only those pods are
-        // copied: the rest are read in place (the informer cache).
-        let mut adopt = Vec::new();
-        let mut release = Vec::new();
-        // Active owned pods are counted in place; their deletion ranks are only computed when
-        // scaling down.
-        let mut active_owned = 0usize;
+        // copied: the rest are counted as they change (the informer cache).
+        let (release, active_owned) = match self.pods.group_mut(&key.0, uid) {
+            Some(g) => {
+                let stats = g.stats(&selector, &template);
+                (
+                    stats.unmatched.iter().cloned().collect::<Vec<_>>(),
+                    stats.matching_active.max(0) as usize,
+                )
+            }
+            None => (Vec::new(), 0),
+        };
+        let adopt: Vec<String> = self
+            .pods
+            .group(&key.0, "")
+            .map(|g| {
+                g.pods
+                    .iter()
+                    .filter_map(|(name, o)| {
+                        let p = Pod::from_object(o)?;
+                        (selector.matches(&p.metadata.labels) && is_active(p)).then(|| name.clone())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let mut adopted: Vec<(RankKey, String)> = Vec::new();
-        for p in candidates.iter().filter_map(|o| Pod::from_object(o)) {
-            let controller = p.metadata.controller();
-            let owned = controller.is_some_and(|r| r.uid == uid);
-            if !owned && controller.is_some() {
-                continue;
-            }
-            let matches = selector.matches(&p.metadata.labels);
-            if owned && !matches {
-                release.push(p.metadata.name.clone());
-            } else if !owned && matches && is_active(p) {
-                adopt.push(p.metadata.name.clone());
-            } else if owned && is_active(p) {
-                active_owned += 1;
-            }
-        }
         for name in release {
             if let Ok(mut p) = api.get_as::<Pod>(&key.0, &name) {
                 p.metadata.owner_references.retain(|r| r.uid != uid);
@@ -249,12 +393,14 @@ impl ReplicaSetController {
         let active_len = active_owned + adopted.len();
         if active_len < want {
             // `BurstReplicas`: at most 500 creations per sync; the next sync does the rest.
+            let owner = vec![controller_ref("ReplicaSet", "apps/v1", &rs_obj)];
+            let generate_name = format!("{}-", rs.metadata.name);
             for _ in 0..(want - active_len).min(BURST_REPLICAS) {
                 let mut meta = rs.spec.template.metadata.clone();
                 meta.name.clear();
                 meta.namespace = key.0.clone();
-                meta.generate_name = format!("{}-", rs.metadata.name);
-                meta.owner_references = vec![controller_ref("ReplicaSet", "apps/v1", &rs_obj)];
+                meta.generate_name = generate_name.clone();
+                meta.owner_references = owner.clone();
                 let pod = Pod {
                     metadata: meta,
                     spec: rs.spec.template.spec.clone(),
@@ -288,15 +434,16 @@ impl ReplicaSetController {
             let mut victims = adopted;
             let adopted_names: BTreeSet<String> = victims.iter().map(|(_, n)| n.clone()).collect();
             self.pods.refresh(api);
-            let owned = self.pods.owned(&key.0, &uid);
-            for p in owned.iter().filter_map(|o| Pod::from_object(o)) {
-                let owned = p.metadata.controller().is_some_and(|r| r.uid == uid);
-                if owned
-                    && selector.matches(&p.metadata.labels)
-                    && is_active(p)
-                    && !adopted_names.contains(&p.metadata.name)
-                {
-                    victims.push((victim_rank(p), p.metadata.name.clone()));
+            if let Some(g) = self.pods.group(&key.0, uid) {
+                for p in g.pods.values().filter_map(|o| Pod::from_object(o)) {
+                    let owned = p.metadata.controller().is_some_and(|r| r.uid == uid);
+                    if owned
+                        && selector.matches(&p.metadata.labels)
+                        && is_active(p)
+                        && !adopted_names.contains(&p.metadata.name)
+                    {
+                        victims.push((victim_rank(p), p.metadata.name.clone()));
+                    }
                 }
             }
             victims.sort();
@@ -325,35 +472,40 @@ impl ReplicaSetController {
         self.update_status(api, key, &selector);
     }
 
-    fn update_status(&mut self, api: &mut ApiServer, key: &Key, _selector: &Selector) {
-        let Ok(rs) = api.get_as::<ReplicaSet>(&key.0, &key.1) else {
+    fn update_status(&mut self, api: &mut ApiServer, key: &Key, selector: &Selector) {
+        let Some(rs_obj) = api.get_arc(Kind::ReplicaSet, &key.0, &key.1) else {
+            return;
+        };
+        let Some(rs) = ReplicaSet::from_object(&rs_obj) else {
             return;
         };
         let now = api.now();
-        let uid = rs.metadata.uid.clone();
+        let uid = rs.metadata.uid.as_str();
         let template_labels = Selector::from_map(&rs.spec.template.metadata.labels);
         let min_ready = rs.spec.min_ready_seconds.unwrap_or(0);
-        let (mut replicas, mut labeled, mut ready, mut available) = (0, 0, 0, 0);
         self.pods.refresh(api);
-        let owned = self.pods.owned(&key.0, &uid);
-        for p in owned.iter().filter_map(|o| Pod::from_object(o)) {
-            if p.metadata.controller().is_none_or(|r| r.uid != uid) || !is_active(p) {
-                continue;
+        let (replicas, labeled, ready, available) = match self.pods.group_mut(&key.0, uid) {
+            None => (0, 0, 0, 0),
+            Some(g) => {
+                let s = g.stats(selector, &template_labels);
+                let (replicas, labeled, ready) = (s.active, s.labeled, s.ready);
+                let available = if min_ready <= 0 {
+                    // Available is Ready when no minimum ready time applies.
+                    ready
+                } else {
+                    g.pods
+                        .values()
+                        .filter_map(|o| Pod::from_object(o))
+                        .filter(|p| is_active(p) && is_available(p, min_ready, now))
+                        .count() as i64
+                };
+                (replicas, labeled, ready, available)
             }
-            replicas += 1;
-            if template_labels.matches(&p.metadata.labels) {
-                labeled += 1;
-            }
-            if p.is_ready() {
-                ready += 1;
-            }
-            if is_available(p, min_ready, now) {
-                available += 1;
-            }
-        }
-        let nz = |n: i32| (n > 0).then_some(n);
+        };
+        let count = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
+        let nz = |n: i64| (n > 0).then(|| count(n));
         let status = ReplicaSetStatus {
-            replicas,
+            replicas: count(replicas),
             fully_labeled_replicas: nz(labeled),
             ready_replicas: nz(ready),
             available_replicas: nz(available),
@@ -366,7 +518,7 @@ impl ReplicaSetController {
                 .unwrap_or_default(),
         };
         if rs.status.as_ref() != Some(&status) {
-            let mut updated = rs;
+            let mut updated = rs.clone();
             updated.status = Some(status);
             let _ = api.update_status(&Actor::new("replicaset-controller"), updated);
         }

@@ -115,10 +115,20 @@ enum Step {
     PullFailed(String),
     /// The pod worker's next sync after a failed pull: back off.
     PullBackOff(String),
-    /// Create and start the container (the pull took (time, time including waiting)).
-    Start(Option<(Duration, Duration)>),
+    /// Create and start the container, after a pull if one was needed.
+    Start(Option<Box<Pulled>>),
     /// The pod worker's sync after an exit: restart or not.
     AfterExit,
+}
+
+/// A finished pull: how long it took (alone, and including waiting for a pull in flight), of
+/// which image and its size.
+#[derive(Clone, Debug, PartialEq)]
+struct Pulled {
+    pull: Duration,
+    waited: Duration,
+    image: String,
+    size: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -210,9 +220,9 @@ impl Ctr {
 
 #[derive(Clone, Debug)]
 struct PodWorker {
+    /// (namespace, name), shared with the worker's timers.
+    key: Arc<Key>,
     uid: String,
-    name: String,
-    namespace: String,
     restart_policy: String,
     grace: i64,
     /// The pod IP this kubelet gave the pod, if any.
@@ -240,7 +250,7 @@ impl PodWorker {
     }
 
     fn pod_ref(&self) -> String {
-        format!("{}_{}({})", self.name, self.namespace, self.uid)
+        format!("{}_{}({})", self.key.1, self.key.0, self.uid)
     }
 
     /// Index of the init container that runs now, or `None` when initialization is done. A
@@ -293,11 +303,24 @@ impl PodWorker {
 }
 
 /// One node's kubelet: its image cache and pod workers.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 struct NodeAgent {
+    /// The node's name, shared with the timers.
+    name: Arc<str>,
+    /// The kubelet's identity in the watch log and in events.
+    actor: Actor,
+    /// The node's internal IP and pod CIDR, as last read.
+    host_ip: String,
+    cidr: String,
+    pods: BTreeMap<Key, PodWorker>,
+    res: Resources,
+}
+
+/// What the steps of a pod worker share with the other pods of the node.
+#[derive(Clone, Debug, Default)]
+struct Resources {
     /// Cached images and when each is (or will be) ready.
     images: BTreeMap<String, Time>,
-    pods: BTreeMap<Key, PodWorker>,
     /// Pod IPs in use on this node.
     ips: BTreeSet<String>,
     /// The host part of the last address handed out: like CNI's host-local IPAM, the next pod
@@ -305,7 +328,7 @@ struct NodeAgent {
     last_host: u32,
 }
 
-impl NodeAgent {
+impl Resources {
     /// The next free address of the node's pod CIDR (`10.244.N.0/24` → `10.244.N.2` …).
     fn allocate_ip(&mut self, pod_cidr: &str) -> String {
         let prefix = pod_cidr
@@ -327,12 +350,42 @@ impl NodeAgent {
         }
         format!("{prefix}.254")
     }
+}
+
+impl NodeAgent {
+    fn new(node: &str) -> Self {
+        NodeAgent {
+            name: node.into(),
+            actor: Actor::kubelet(node),
+            host_ip: String::new(),
+            cidr: DEFAULT_CIDR.to_string(),
+            pods: BTreeMap::new(),
+            res: Resources::default(),
+        }
+    }
+
+    /// Reads the node's internal IP and pod CIDR again (copied only when they change).
+    fn read_node_info(&mut self, api: &ApiServer) {
+        let n = api
+            .get_ref(crate::Kind::Node, "", &self.name)
+            .and_then(<Node as Resource>::from_object);
+        let ip = n.and_then(|n| n.internal_ip()).unwrap_or_default();
+        let cidr = n
+            .and_then(|n| n.spec.pod_cidr.as_deref())
+            .unwrap_or(DEFAULT_CIDR);
+        if self.host_ip != ip {
+            self.host_ip = ip.to_string();
+        }
+        if self.cidr != cidr {
+            self.cidr = cidr.to_string();
+        }
+    }
 
     fn forget(&mut self, key: &Key) {
         if let Some(w) = self.pods.remove(key)
             && let Some(ip) = w.ip
         {
-            self.ips.remove(&ip);
+            self.res.ips.remove(&ip);
         }
     }
 }
@@ -346,39 +399,32 @@ pub struct Kubelets {
     cursor: u64,
     agents: BTreeMap<String, NodeAgent>,
     /// Which node's kubelet has a worker for each pod.
-    placement: BTreeMap<Key, String>,
-    timers: BTreeSet<(Time, String, Key, Task)>,
+    placement: BTreeMap<Key, Arc<str>>,
+    timers: BTreeSet<Timer>,
     behavior: Behavior,
+    image_names: ImageNames,
 }
+
+/// A pod worker's timer: ordered by time, then node and pod (the order work is done in).
+type Timer = (Time, Arc<str>, Arc<Key>, Task);
+
+const DEFAULT_CIDR: &str = "10.244.0.0/24";
 
 fn pod_key(p: &Pod) -> Key {
     (p.metadata.namespace.clone(), p.metadata.name.clone())
 }
 
-/// The node's internal IP and pod CIDR.
-fn node_info(api: &ApiServer, node: &str) -> (String, String) {
-    let n = api
-        .get_ref(crate::Kind::Node, "", node)
-        .and_then(<Node as Resource>::from_object);
-    (
-        n.and_then(|n| n.internal_ip().map(str::to_string))
-            .unwrap_or_default(),
-        n.and_then(|n| n.spec.pod_cidr.clone())
-            .unwrap_or_else(|| "10.244.0.0/24".into()),
-    )
-}
-
 impl Kubelets {
     /// When the next timed step is due, if any.
     pub fn next_due(&self) -> Option<Time> {
-        self.timers.iter().next().map(|t| t.0)
+        self.timers.first().map(|t| t.0)
     }
 
     /// Whether the node's kubelet has the image cached.
     pub fn has_image(&self, node: &str, image: &str) -> bool {
         self.agents
             .get(node)
-            .is_some_and(|a| a.images.contains_key(&normalize_image(image)))
+            .is_some_and(|a| a.res.images.contains_key(&normalize_image(image)))
     }
 
     /// Replaces how images behave (for tests or a UI that scripts its own images).
@@ -386,41 +432,48 @@ impl Kubelets {
         self.behavior = Behavior(behavior);
     }
 
+    /// The node's kubelet (started on first use).
+    fn agent(&mut self, node: &str) -> &mut NodeAgent {
+        self.agents
+            .entry(node.to_string())
+            .or_insert_with(|| NodeAgent::new(node))
+    }
+
     pub fn sync(&mut self, api: &mut ApiServer) {
-        let mut touched: BTreeSet<Key> = BTreeSet::new();
-        match api.watch(self.cursor) {
+        let touched: Vec<Key> = match api.watch(self.cursor) {
             Ok(events) => {
+                let mut keys: BTreeSet<(&str, &str)> = BTreeSet::new();
                 for e in events {
                     if let Object::Pod(p) = e.object.as_ref()
                         && (p.node_name().is_some() || e.type_ == EventType::Deleted)
                     {
-                        touched.insert(pod_key(p));
+                        keys.insert((&p.metadata.namespace, &p.metadata.name));
                     }
                 }
+                keys.into_iter()
+                    .map(|(ns, name)| (ns.to_string(), name.to_string()))
+                    .collect()
             }
             Err(_) => {
-                for p in api.iter_as::<Pod>(None) {
-                    touched.insert(pod_key(p));
-                }
+                let keys: BTreeSet<Key> = api.iter_as::<Pod>(None).map(pod_key).collect();
+                keys.into_iter().collect()
             }
-        }
+        };
         self.cursor = api.resource_version();
-        for key in touched {
-            self.sync_pod(api, &key);
+        for key in &touched {
+            self.sync_pod(api, key);
         }
         let now = api.now();
-        while let Some(first) = self.timers.iter().next().cloned() {
-            if first.0 > now {
+        while self.timers.first().is_some_and(|t| t.0 <= now) {
+            let Some((_, node, key, task)) = self.timers.pop_first() else {
                 break;
-            }
-            self.timers.remove(&first);
-            let (_, node, key, task) = first;
+            };
             match task {
                 Task::Wake => {
                     if let Some(w) = self
                         .agents
-                        .get_mut(&node)
-                        .and_then(|a| a.pods.get_mut(&key))
+                        .get_mut(&*node)
+                        .and_then(|a| a.pods.get_mut(&*key))
                     {
                         w.wake = None;
                     }
@@ -449,7 +502,7 @@ impl Kubelets {
         );
     }
 
-    fn new_worker(&self, pod: &Pod, obj: &Arc<Object>) -> PodWorker {
+    fn new_worker(&self, key: &Key, pod: &Pod, obj: &Arc<Object>) -> PodWorker {
         let has_init = !pod.spec.init_containers.is_empty();
         let waiting = if has_init {
             "PodInitializing"
@@ -494,9 +547,8 @@ impl Kubelets {
             })
             .collect();
         PodWorker {
+            key: Arc::new(key.clone()),
             uid: pod.metadata.uid.clone(),
-            name: pod.metadata.name.clone(),
-            namespace: pod.metadata.namespace.clone(),
             restart_policy: pod
                 .spec
                 .restart_policy
@@ -516,17 +568,23 @@ impl Kubelets {
         let pod_obj = api.get_arc(crate::Kind::Pod, &key.0, &key.1);
         let pod = pod_obj.as_deref().and_then(<Pod as Resource>::from_object);
         // Forget workers of pods that are gone (or replaced by a new pod of the same name).
-        if let Some(node) = self.placement.get(key).cloned()
-            && let Some(agent) = self.agents.get_mut(&node)
+        if let Some(node) = self.placement.get(key)
+            && let Some(agent) = self.agents.get_mut(&**node)
         {
             let stale = agent
                 .pods
                 .get(key)
                 .is_none_or(|w| pod.as_ref().is_none_or(|p| p.metadata.uid != w.uid));
             if stale {
-                if let Some(t) = agent.pods.get(key).and_then(|w| w.wake) {
-                    self.timers
-                        .remove(&(t, node.clone(), key.clone(), Task::Wake));
+                if let Some(w) = agent.pods.get(key)
+                    && let Some(t) = w.wake
+                {
+                    self.timers.remove(&(
+                        t,
+                        Arc::clone(&agent.name),
+                        Arc::clone(&w.key),
+                        Task::Wake,
+                    ));
                 }
                 agent.forget(key);
                 self.placement.remove(key);
@@ -535,27 +593,30 @@ impl Kubelets {
         let (Some(pod), Some(stored)) = (pod, pod_obj.as_ref()) else {
             return;
         };
-        let Some(node_name) = pod.node_name().map(str::to_string) else {
+        let Some(node_name) = pod.node_name() else {
             return;
         };
-        if api.get_ref(crate::Kind::Node, "", &node_name).is_none() {
+        if api.get_ref(crate::Kind::Node, "", node_name).is_none() {
             return;
         }
         let now = api.now();
-        self.placement.insert(key.clone(), node_name.clone());
+        if self.placement.get(key).is_none_or(|n| **n != *node_name) {
+            let name = Arc::clone(&self.agent(node_name).name);
+            self.placement.insert(key.clone(), name);
+        }
         let exists = self
             .agents
-            .get(&node_name)
+            .get(node_name)
             .is_some_and(|a| a.pods.contains_key(key));
         if pod.metadata.deletion_timestamp.is_some() {
-            self.begin_stop(api, &node_name, key, pod, stored);
+            self.begin_stop(api, node_name, key, pod, stored);
             return;
         }
         if exists {
             // Follow the stored object, so the worker never keeps an old version alive.
             if let Some(w) = self
                 .agents
-                .get_mut(&node_name)
+                .get_mut(node_name)
                 .and_then(|a| a.pods.get_mut(key))
             {
                 w.refresh(stored);
@@ -565,7 +626,7 @@ impl Kubelets {
         if pod.is_terminal() {
             return;
         }
-        let mut worker = self.new_worker(pod, stored);
+        let mut worker = self.new_worker(key, pod, stored);
         if pod.phase() == "Running" {
             // Already running (e.g. started before this kubelet watched): adopt it.
             let status = pod.status.clone().unwrap_or_default();
@@ -612,28 +673,43 @@ impl Kubelets {
                     c.probes = probes_for(&c.spec, since);
                 }
             }
-            let agent = self.agents.entry(node_name.clone()).or_default();
+            let agent = self.agent(node_name);
             if pod.spec.host_network != Some(true)
                 && let Some(ip) = worker.ip.clone()
             {
-                agent.ips.insert(ip);
+                agent.res.ips.insert(ip);
             }
             for c in &pod.spec.containers {
-                agent.images.entry(normalize_image(&c.image)).or_insert(now);
+                agent
+                    .res
+                    .images
+                    .entry(normalize_image(&c.image))
+                    .or_insert(now);
             }
             agent.pods.insert(key.clone(), worker);
-            self.reschedule(&node_name, key);
+            self.reschedule(node_name, key);
             return;
         }
         // ContainerCreating (or PodInitializing), while images are pulled.
-        let (host_ip, _) = node_info(api, &node_name);
+        let agent = self
+            .agents
+            .entry(node_name.to_string())
+            .or_insert_with(|| NodeAgent::new(node_name));
+        agent.read_node_info(api);
         let updated = Pod {
             metadata: pod.metadata.clone(),
             spec: pod.spec.clone(),
-            status: Some(build_status(&worker, pod, &host_ip, now, true)),
+            status: Some(build_status(
+                &worker,
+                &mut self.image_names,
+                pod,
+                &agent.host_ip,
+                now,
+                true,
+            )),
         };
         let _ = api.update_arc_with(
-            &Actor::kubelet(&node_name),
+            &agent.actor,
             Object::Pod(Box::new(updated)),
             true,
             &Default::default(),
@@ -641,12 +717,8 @@ impl Kubelets {
         for i in worker.active() {
             worker.ctrs[i].next = Some((now, Step::Pull));
         }
-        self.agents
-            .entry(node_name.clone())
-            .or_default()
-            .pods
-            .insert(key.clone(), worker);
-        self.wake(api, &node_name, key);
+        agent.pods.insert(key.clone(), worker);
+        self.wake(api, node_name, key);
     }
 
     /// The pod is being deleted: SIGTERM to every running container.
@@ -665,14 +737,19 @@ impl Kubelets {
             .unwrap_or(0)
             .max(0) as u64;
         let grace = Duration::seconds(grace);
-        let actor = Actor::kubelet(node);
-        let agent = self.agents.entry(node.to_string()).or_default();
-        let Some(worker) = agent.pods.get_mut(key) else {
+        let agent = self
+            .agents
+            .entry(node.to_string())
+            .or_insert_with(|| NodeAgent::new(node));
+        let NodeAgent {
+            name, actor, pods, ..
+        } = agent;
+        let Some(worker) = pods.get_mut(key) else {
             // No worker (never started here): nothing to stop.
             self.timers.insert((
                 now.plus(grace.min(STOP_DELAY)),
-                node.to_string(),
-                key.clone(),
+                Arc::clone(name),
+                Arc::new(key.clone()),
                 Task::Remove,
             ));
             return;
@@ -696,7 +773,7 @@ impl Kubelets {
                 }
                 events::record(
                     api,
-                    &actor,
+                    actor,
                     obj,
                     &c.field(),
                     events::NORMAL,
@@ -708,8 +785,8 @@ impl Kubelets {
         if !any_running {
             self.timers.insert((
                 now.plus(grace.min(STOP_DELAY)),
-                node.to_string(),
-                key.clone(),
+                Arc::clone(name),
+                Arc::clone(&worker.key),
                 Task::Remove,
             ));
         }
@@ -718,7 +795,10 @@ impl Kubelets {
 
     /// Re-arms the worker's wake-up timer at its earliest due item.
     fn reschedule(&mut self, node: &str, key: &Key) {
-        let Some(w) = self.agents.get_mut(node).and_then(|a| a.pods.get_mut(key)) else {
+        let Some(agent) = self.agents.get_mut(node) else {
+            return;
+        };
+        let Some(w) = agent.pods.get_mut(key) else {
             return;
         };
         let due = w.earliest().map(|e| e.0);
@@ -727,12 +807,12 @@ impl Kubelets {
         }
         if let Some(t) = w.wake.take() {
             self.timers
-                .remove(&(t, node.to_string(), key.clone(), Task::Wake));
+                .remove(&(t, Arc::clone(&agent.name), Arc::clone(&w.key), Task::Wake));
         }
         if let Some(t) = due {
             w.wake = Some(t);
             self.timers
-                .insert((t, node.to_string(), key.clone(), Task::Wake));
+                .insert((t, Arc::clone(&agent.name), Arc::clone(&w.key), Task::Wake));
         }
     }
 
@@ -744,77 +824,76 @@ impl Kubelets {
         let Some(pod) = <Pod as Resource>::from_object(&obj) else {
             return;
         };
-        let Some(mut worker) = self.agents.get_mut(node).and_then(|a| a.pods.remove(key)) else {
+        let Some(agent) = self.agents.get_mut(node) else {
+            return;
+        };
+        let Some(worker) = agent.pods.get_mut(key) else {
             return;
         };
         worker.refresh(&obj);
         if worker.uid != pod.metadata.uid {
-            self.agents
-                .entry(node.to_string())
-                .or_default()
-                .pods
-                .insert(key.clone(), worker);
             return;
         }
-        let actor = Actor::kubelet(node);
-        let (host_ip, cidr) = node_info(api, node);
+        agent.read_node_info(api);
+        let NodeAgent {
+            actor,
+            host_ip,
+            cidr,
+            pods,
+            res,
+            ..
+        } = agent;
+        let Some(worker) = pods.get_mut(key) else {
+            return;
+        };
         let now = api.now();
-        let behavior = Arc::clone(&self.behavior.0);
+        let behavior = self.behavior.0.as_ref();
+        let host_network = pod.spec.host_network == Some(true);
         let mut guard = 0;
         while let Some((t, i, what)) = worker.earliest() {
             if t > now || guard > 10_000 {
                 break;
             }
             guard += 1;
-            let agent = self.agents.entry(node.to_string()).or_default();
             let mut cx = Cx {
                 api,
-                actor: &actor,
+                actor,
                 obj: &obj,
-                agent,
-                behavior: behavior.as_ref(),
-                host_network: pod.spec.host_network == Some(true),
-                host_ip: &host_ip,
-                cidr: &cidr,
+                agent: res,
+                behavior,
+                host_network,
+                host_ip,
+                cidr,
             };
             match what {
-                0 => exit(&mut cx, &mut worker, i, t),
-                1 => step(&mut cx, &mut worker, i, t),
-                j => run_probe(&mut cx, &mut worker, i, j - 2, t),
+                0 => exit(&mut cx, worker, i, t),
+                1 => step(&mut cx, worker, i, t),
+                j => run_probe(&mut cx, worker, i, j - 2, t),
             }
             if !worker.stopping {
-                advance_turn(&mut worker, t);
+                advance_turn(worker, t);
             }
         }
         let all_stopped = worker.stopping && !worker.ctrs.iter().any(Ctr::running);
         if worker.dirty {
             worker.dirty = false;
-            // Copy the stored pod only when its status changes.
-            let changed = api
-                .get_ref(crate::Kind::Pod, &key.0, &key.1)
-                .and_then(<Pod as Resource>::from_object)
-                .and_then(|current| {
-                    let status = build_status(&worker, current, &host_ip, now, false);
-                    (current.status.as_ref() != Some(&status)).then(|| Pod {
-                        metadata: current.metadata.clone(),
-                        spec: current.spec.clone(),
-                        status: Some(status),
-                    })
-                });
-            if let Some(updated) = changed {
+            // The steps above wrote only events: the stored pod is still `obj`. Copy it only when
+            // its status changes.
+            let status = build_status(worker, &mut self.image_names, pod, host_ip, now, false);
+            if pod.status.as_ref() != Some(&status) {
+                let updated = Pod {
+                    metadata: pod.metadata.clone(),
+                    spec: pod.spec.clone(),
+                    status: Some(status),
+                };
                 let _ = api.update_arc_with(
-                    &actor,
+                    actor,
                     Object::Pod(Box::new(updated)),
                     true,
                     &Default::default(),
                 );
             }
         }
-        self.agents
-            .entry(node.to_string())
-            .or_default()
-            .pods
-            .insert(key.clone(), worker);
         if all_stopped {
             // The status above carries the terminal phase; the pod goes once it is written.
             self.remove(api, node, key);
@@ -829,7 +908,7 @@ struct Cx<'a> {
     api: &'a mut ApiServer,
     actor: &'a Actor,
     obj: &'a Arc<Object>,
-    agent: &'a mut NodeAgent,
+    agent: &'a mut Resources,
     behavior: &'a dyn ImageBehavior,
     host_network: bool,
     host_ip: &'a str,
@@ -957,7 +1036,13 @@ fn step(cx: &mut Cx, w: &mut PodWorker, i: usize, now: Time) {
                         }
                     };
                     cx.agent.images.entry(full).or_insert(done);
-                    c.next = Some((done.plus(delay), Step::Start(Some((pull, done.since(now))))));
+                    let pulled = Pulled {
+                        pull,
+                        waited: done.since(now),
+                        image: image.clone(),
+                        size,
+                    };
+                    c.next = Some((done.plus(delay), Step::Start(Some(Box::new(pulled)))));
                 }
             }
         }
@@ -1001,11 +1086,18 @@ fn step(cx: &mut Cx, w: &mut PodWorker, i: usize, now: Time) {
         Step::Start(pulled) => {
             ensure_sandbox(cx, w, now);
             let c = &mut w.ctrs[i];
-            if let Some((pull, waited)) = pulled {
-                let size = cx
-                    .behavior
-                    .pull(&image)
-                    .unwrap_or_else(|_| image_size_bytes(&image));
+            if let Some(p) = pulled {
+                let Pulled {
+                    pull, waited, size, ..
+                } = *p;
+                // The size the pull reported, unless the pod's image changed since.
+                let size = if p.image == image {
+                    size
+                } else {
+                    cx.behavior
+                        .pull(&image)
+                        .unwrap_or_else(|_| image_size_bytes(&image))
+                };
                 cx.event(
                     &field,
                     events::NORMAL,
@@ -1380,9 +1472,16 @@ fn terminated(t: &Term) -> ContainerState {
     }
 }
 
-fn container_status(c: &Ctr) -> ContainerStatus {
+fn container_status(c: &Ctr, names: &mut ImageNames) -> ContainerStatus {
     let (image, image_id_) = if c.resolved {
-        (normalize_image(&c.spec.image), image_id(&c.spec.image))
+        let spec_image = &c.spec.image;
+        let resolved = match names.get(spec_image.as_str()) {
+            Some(r) => r,
+            None => names
+                .entry(spec_image.clone())
+                .or_insert_with(|| (normalize_image(spec_image), image_id(spec_image))),
+        };
+        resolved.clone()
     } else {
         (c.spec.image.clone(), String::new())
     };
@@ -1403,9 +1502,30 @@ fn container_status(c: &Ctr) -> ContainerStatus {
     }
 }
 
+/// The statuses of the init or the app containers, in a vector of exactly their number (it is
+/// stored with the pod).
+fn statuses(ctrs: &[Ctr], init: bool, names: &mut ImageNames) -> Vec<ContainerStatus> {
+    let mut out = Vec::with_capacity(ctrs.iter().filter(|c| c.init == init).count());
+    for c in ctrs.iter().filter(|c| c.init == init) {
+        out.push(container_status(c, names));
+    }
+    out
+}
+
+/// Images as the pod specs name them → as the runtime names them, and their IDs (worked out once
+/// per image).
+type ImageNames = BTreeMap<String, (String, String)>;
+
 /// The pod status the worker reports (`generateAPIPodStatus`), keeping each condition's
 /// `lastTransitionTime` while its status does not change.
-fn build_status(w: &PodWorker, pod: &Pod, host_ip: &str, now: Time, creating: bool) -> PodStatus {
+fn build_status(
+    w: &PodWorker,
+    names: &mut ImageNames,
+    pod: &Pod,
+    host_ip: &str,
+    now: Time,
+    creating: bool,
+) -> PodStatus {
     let old = pod.status.as_ref();
     let app: Vec<&Ctr> = w.ctrs.iter().filter(|c| !c.init).collect();
     let mirror = pod
@@ -1483,13 +1603,16 @@ fn build_status(w: &PodWorker, pod: &Pod, host_ip: &str, now: Time, creating: bo
         )
     };
     let sandbox_ready = w.sandbox.is_some() && (!terminal || w.ctrs.iter().any(Ctr::running));
-    let mut conditions = vec![
+    // Exactly as long as needed: the vector is stored with the pod.
+    let scheduled = pod.condition("PodScheduled");
+    let mut conditions = Vec::with_capacity(4 + usize::from(scheduled.is_some()));
+    conditions.extend([
         condition("PodReadyToStartContainers", sandbox_ready, None, None),
         initialized,
         ready,
         containers_ready,
-    ];
-    if let Some(s) = pod.condition("PodScheduled") {
+    ]);
+    if let Some(s) = scheduled {
         conditions.push(s.clone());
     }
     let at = now.rfc3339();
@@ -1517,13 +1640,8 @@ fn build_status(w: &PodWorker, pod: &Pod, host_ip: &str, now: Time, creating: bo
         pod_ip: pod_ip.clone(),
         pod_ips: pod_ip.into_iter().map(|ip| IpEntry { ip }).collect(),
         start_time: Some(old.and_then(|o| o.start_time.clone()).unwrap_or(at)),
-        init_container_statuses: w
-            .ctrs
-            .iter()
-            .filter(|c| c.init)
-            .map(container_status)
-            .collect(),
-        container_statuses: app.iter().map(|c| container_status(c)).collect(),
+        init_container_statuses: statuses(&w.ctrs, true, names),
+        container_statuses: statuses(&w.ctrs, false, names),
         qos_class: old
             .and_then(|o| o.qos_class.clone())
             .or_else(|| Some(pod.qos_class().into())),
