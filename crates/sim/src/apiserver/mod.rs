@@ -106,7 +106,37 @@ pub struct WriteResult {
     pub warnings: Vec<String>,
 }
 
-type Bucket = BTreeMap<(String, String), Arc<Object>>;
+/// The objects of one kind: in key order for lists, and hashed for point lookups (a `get` by
+/// name is the commonest request, and ordered lookups compare long shared name prefixes).
+#[derive(Clone, Debug, Default)]
+struct Bucket {
+    ordered: BTreeMap<(String, String), Arc<Object>>,
+    index: std::collections::HashMap<
+        (String, String),
+        Arc<Object>,
+        std::hash::BuildHasherDefault<crate::scheduler::cache::FxHasher>,
+    >,
+}
+
+impl Bucket {
+    fn get(&self, key: &dyn KeyRef) -> Option<&Arc<Object>> {
+        self.index.get(key)
+    }
+
+    fn insert(&mut self, key: (String, String), obj: Arc<Object>) {
+        self.index.insert(key.clone(), Arc::clone(&obj));
+        self.ordered.insert(key, obj);
+    }
+
+    fn remove(&mut self, key: &(String, String)) {
+        self.index.remove(key);
+        self.ordered.remove(key);
+    }
+
+    fn len(&self) -> usize {
+        self.ordered.len()
+    }
+}
 
 /// The api-server with its storage.
 #[derive(Clone, Debug)]
@@ -170,6 +200,13 @@ impl PartialOrd for dyn KeyRef + '_ {
 impl Ord for dyn KeyRef + '_ {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.parts().cmp(&other.parts())
+    }
+}
+
+/// Hashes as the owned `(String, String)` key does.
+impl std::hash::Hash for dyn KeyRef + '_ {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.parts().hash(state);
     }
 }
 
@@ -262,7 +299,7 @@ impl ApiServer {
         };
         bucket
             .into_iter()
-            .flat_map(move |b| b.range((start.clone(), Bound::Unbounded)))
+            .flat_map(move |b| b.ordered.range((start.clone(), Bound::Unbounded)))
             .take_while(move |((n, _), _)| ns.as_ref().is_none_or(|want| want == n))
             .map(|(_, o)| o.as_ref())
     }
@@ -275,7 +312,7 @@ impl ApiServer {
 
     /// Number of stored objects of a kind.
     pub fn count(&self, kind: Kind) -> usize {
-        self.objects.get(&kind).map_or(0, BTreeMap::len)
+        self.objects.get(&kind).map_or(0, Bucket::len)
     }
 
     /// `LIST` with label and field selectors; selector errors are `BadRequest` with the
@@ -926,7 +963,7 @@ impl ApiServer {
         Value::Array(
             self.objects
                 .values()
-                .flat_map(|b| b.values())
+                .flat_map(|b| b.ordered.values())
                 .map(|o| o.to_json())
                 .collect(),
         )

@@ -2,7 +2,7 @@
 //! per node, random tie-breaks from the seeded RNG, binding through the api-server, and a recorded
 //! trace of every attempt ("why is this Pending?").
 
-mod cache;
+pub(crate) mod cache;
 mod interpod;
 pub mod plugins;
 mod spread;
