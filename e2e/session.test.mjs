@@ -165,6 +165,14 @@ describe('keeping and sharing work', () => {
     await page.getByRole('alert').waitFor();
     assert.match(await page.getByRole('alert').innerText(), /otra versión de Timonel/);
     assert.match(await run(page, 'kubectl version --client'), /Client Version/);
+
+    // A replay that never finished (Timonel stopped during it) is not tried a second time.
+    await pause(page);
+    await page.evaluate(() => localStorage.setItem('timonel.session.replaying', '1'));
+    await page.reload();
+    await page.getByRole('alert').waitFor();
+    assert.match(await page.getByRole('alert').innerText(), /se detuvo la última vez/);
+    assert.equal(await page.evaluate(() => localStorage.getItem('timonel.session.replaying')), null);
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -234,6 +234,8 @@ pub enum Refusal {
     OtherVersion,
     /// Beyond the bounds a session may have.
     TooLarge,
+    /// Its replay never finished last time (Timonel stopped during it).
+    Crashed,
 }
 
 /// Reads a kept session (the JSON in localStorage).

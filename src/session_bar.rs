@@ -16,6 +16,9 @@ pub fn notice_text(s: &Strings, notice: &Notice) -> (&'static str, bool) {
         Notice::Stored(Refusal::Damaged) => (s.notice_stored_damaged, true),
         Notice::Stored(Refusal::OtherVersion) => (s.notice_stored_other_version, true),
         Notice::Stored(Refusal::TooLarge) => (s.notice_stored_too_large, true),
+        Notice::Stored(Refusal::Crashed) | Notice::Link(Refusal::Crashed) => {
+            (s.notice_stored_crashed, true)
+        }
         Notice::Link(Refusal::Damaged) => (s.notice_link_damaged, true),
         Notice::Link(Refusal::OtherVersion) => (s.notice_link_other_version, true),
         Notice::Link(Refusal::TooLarge) => (s.notice_link_too_large, true),
