@@ -7,7 +7,9 @@ use crate::editor::Editor;
 use crate::history::History;
 use crate::i18n::Lang;
 use crate::language_switch::LanguageSwitch;
-use crate::state::{Action, Playground, PlaygroundHandle};
+use crate::session_bar::{SessionActions, SessionNotice};
+use crate::session_storage;
+use crate::state::{Action, PlaygroundHandle};
 use crate::terminal::Terminal;
 use gloo::storage::{LocalStorage, Storage};
 use gloo::timers::callback::Interval;
@@ -56,7 +58,7 @@ pub fn initial_lang() -> Lang {
 pub fn App() -> Html {
     let playground = use_reducer(|| {
         mark(BOOT_START_MARK);
-        let playground = Playground::new(initial_lang(), stored_history());
+        let playground = session_storage::boot(initial_lang(), stored_history());
         mark(BOOT_END_MARK);
         playground
     });
@@ -70,6 +72,7 @@ pub fn App() -> Html {
             }
         });
     }
+    session_storage::use_keeping(&playground);
     use_effect_with(lang, |lang| {
         let document = gloo::utils::document();
         if let Some(html) = document.document_element() {
@@ -98,10 +101,12 @@ pub fn App() -> Html {
                     <p class="tagline">{s.tagline}</p>
                 </div>
                 <div class="topbar-controls">
+                    <SessionActions />
                     <DisplaySwitch />
                     <LanguageSwitch />
                 </div>
             </header>
+            <SessionNotice />
             <main class="panes">
                 <div class="work">
                     <Editor />

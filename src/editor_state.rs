@@ -136,7 +136,11 @@ impl Engine {
                 let Some(text) = self.shell.files.read(&path).map(str::to_string) else {
                     return;
                 };
-                self.run(format!("kubectl apply -f {}", shell_word(&path)));
+                // Through the session's log, so a reload or a shared link replays it.
+                self.apply(crate::session::Event::Run(format!(
+                    "kubectl apply -f {}",
+                    shell_word(&path)
+                )));
                 let stderr = self
                     .transcript
                     .last()

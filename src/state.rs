@@ -7,6 +7,7 @@
 use crate::editor_state::{EditorAction, EditorState};
 use crate::history::History;
 use crate::i18n::Lang;
+use crate::session::{Event, Recorder};
 use sim::views::Activity;
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -37,12 +38,16 @@ pub struct Engine {
     pub feed: VecDeque<Activity>,
     /// The editor's tabs and what the last Apply of each file reported.
     pub editor: EditorState,
-    next_id: u64,
+    /// The session's log, for keeping and sharing it (see `session.rs`).
+    pub log: crate::session::Recorder,
+    /// What the session bar has to tell the user, if anything.
+    pub notice: Option<crate::session::Notice>,
+    pub(crate) next_id: u64,
 }
 
 impl Engine {
     /// Brings the activity feed up to date with the api-server's log.
-    fn follow_activity(&mut self) {
+    pub(crate) fn follow_activity(&mut self) {
         let after = self.feed.back().map_or(0, |a| a.resource_version);
         let fresh = self.shell.cluster.activity_since(after);
         let skip = fresh.len().saturating_sub(FEED_LIMIT);
@@ -51,7 +56,7 @@ impl Engine {
         self.feed.drain(..excess);
     }
 
-    fn record(&mut self, line: String, output: kubectl::Output, interrupted: bool) {
+    pub(crate) fn record(&mut self, line: String, output: kubectl::Output, interrupted: bool) {
         let id = self.next_id;
         self.next_id += 1;
         self.transcript.push(Entry {
@@ -150,6 +155,8 @@ pub enum Action {
     SetLang(Lang),
     /// The editor: tabs, edits (saved into the shell's files), Apply.
     Editor(EditorAction),
+    /// Shows (or, with `None`, dismisses) a message about keeping and sharing the session.
+    Notify(Option<crate::session::Notice>),
 }
 
 impl Playground {
@@ -167,15 +174,6 @@ impl Playground {
         }
     }
 
-    /// Moves cluster time by `d` and follows what the components did.
-    fn advance(self: Rc<Self>, d: sim::Duration) -> Rc<Self> {
-        let mut engine = self.engine.borrow_mut();
-        engine.shell.cluster.advance(d);
-        engine.follow_activity();
-        drop(engine);
-        self.touched()
-    }
-
     /// The same playground, marked as changed.
     fn touched(&self) -> Rc<Self> {
         Rc::new(Playground {
@@ -190,24 +188,28 @@ impl Reducible for Playground {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         match action {
+            // Through the session's log (`session.rs`), so that a reload can replay them.
             Action::RunCommand(line) => {
-                self.engine.borrow_mut().run(line);
+                self.engine.borrow_mut().apply(Event::Run(line));
                 self.touched()
             }
             Action::Interrupt(line) => {
-                self.engine
-                    .borrow_mut()
-                    .record(line, kubectl::Output::default(), true);
+                self.engine.borrow_mut().apply(Event::Int(line));
                 self.touched()
             }
             Action::ClearScreen => {
-                self.engine.borrow_mut().transcript.clear();
+                self.engine.borrow_mut().apply(Event::Clear);
                 self.touched()
             }
             Action::Tick if !self.time.playing => self,
             Action::Tick | Action::Step => {
-                let step = self.time.step();
-                self.advance(step)
+                let seconds = TICK_SECONDS * self.time.speed;
+                self.engine.borrow_mut().apply(Event::Tick(seconds, 1));
+                self.touched()
+            }
+            Action::Notify(notice) => {
+                self.engine.borrow_mut().notice = notice;
+                self.touched()
             }
             Action::SetPlaying(playing) => Rc::new(Playground {
                 time: TimeFlow {
@@ -224,6 +226,7 @@ impl Reducible for Playground {
             Action::Reset { delete_files } => {
                 let mut engine = self.engine.borrow_mut();
                 let config = engine.shell.cluster.config().clone();
+                let seed = config.seed;
                 let files = if delete_files {
                     kubectl::Files::new()
                 } else {
@@ -231,6 +234,7 @@ impl Reducible for Playground {
                 };
                 engine.shell = kubectl::Shell::new(sim::Cluster::new(config));
                 engine.shell.files = files;
+                engine.log = Recorder::new(seed, &engine.shell.files);
                 engine.transcript.clear();
                 engine.feed.clear();
                 engine.follow_activity();

@@ -13,6 +13,7 @@ mod edit;
 mod errors;
 mod events;
 mod explain;
+pub mod export;
 mod files;
 mod flags;
 mod generators;

@@ -714,9 +714,19 @@ fn sleep(cluster: &mut Cluster, args: &[String]) -> Output {
             None => return usage(format!("invalid time interval '{a}'")),
         }
     }
+    // Simplification: one sleep moves the virtual clock by at most a day (every heartbeat on
+    // the way is simulated, so `sleep 100000d` would otherwise hold the page for hours).
+    let mut out = Output::default();
+    if total > MAX_SLEEP_MILLIS {
+        total = MAX_SLEEP_MILLIS;
+        out.stderr = "sleep: the playground's clock moves at most 24h per sleep\n".into();
+    }
     cluster.advance(sim::Duration::millis(total));
-    Output::default()
+    out
 }
+
+/// The longest one `sleep` advances the virtual clock: a day.
+const MAX_SLEEP_MILLIS: u64 = 24 * 3600 * 1000;
 
 #[cfg(test)]
 mod tests {

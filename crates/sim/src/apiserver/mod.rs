@@ -152,6 +152,9 @@ pub struct ApiServer {
     /// The last event's millisecond and how many events were named in it: the recorder's
     /// nanosecond clock, so events of one object sort by name in the order they happened.
     pub(crate) event_clock: (u64, u64),
+    /// The uids of stored objects that kubectl (the user's client) created, for an export of
+    /// the user's work that does not depend on the compacted watch log.
+    kubectl_created: std::collections::BTreeSet<String>,
 }
 
 fn key_of(info: &KindInfo, namespace: &str, name: &str) -> (String, String) {
@@ -231,6 +234,7 @@ impl ApiServer {
             log: WatchLog::new(watch_history),
             event_cache: Default::default(),
             event_clock: (0, 0),
+            kubectl_created: Default::default(),
         }
     }
 
@@ -352,6 +356,11 @@ impl ApiServer {
 
     // ----- watch -------------------------------------------------------------------------------
 
+    /// Whether the stored object with this uid was created by kubectl (the user's client).
+    pub fn created_by_kubectl(&self, uid: &str) -> bool {
+        self.kubectl_created.contains(uid)
+    }
+
     /// The watch/event log.
     pub fn log(&self) -> &WatchLog {
         &self.log
@@ -402,8 +411,12 @@ impl ApiServer {
         let bucket = self.objects.entry(kind).or_default();
         if type_ == EventType::Deleted {
             bucket.remove(&key);
+            self.kubectl_created.remove(&arc.metadata().uid);
         } else {
             bucket.insert(key, Arc::clone(&arc));
+            if type_ == EventType::Added && actor.component == "kubectl" {
+                self.kubectl_created.insert(arc.metadata().uid.clone());
+            }
         }
         self.log.push(WatchEvent {
             resource_version: self.resource_version,
