@@ -497,20 +497,7 @@ fn drain_node(
     loop {
         cluster.settle();
         report_gone(cluster, &mut waiting, verb, out);
-        if waiting.is_empty() && !refused.is_empty() {
-            return Err(pending_pods(
-                cluster,
-                node,
-                options,
-                pod_selector,
-                &refused,
-                out,
-            ));
-        }
-        if waiting.is_empty() {
-            return Ok(());
-        }
-        if waited >= limit {
+        if waiting.is_empty() || waited >= limit {
             break;
         }
         cluster.advance(Duration::seconds(1));
@@ -525,6 +512,9 @@ fn drain_node(
             &refused,
             out,
         ));
+    }
+    if waiting.is_empty() {
+        return Ok(());
     }
     out.stderr.push_str(&format!(
         "There are pending pods in node \"{node}\" when an error occurred: drain did not complete within {}\n",
