@@ -338,7 +338,7 @@ fn is_builtin(bin: &str) -> bool {
 }
 
 /// `sleep` durations: `5`, `1.5`, `10s`, `2m`, `1h`, `1d`, `infinity`. `None` is forever.
-fn sleep_duration(arg: &str) -> Option<Duration> {
+pub(super) fn sleep_duration(arg: &str) -> Option<Duration> {
     if arg == "infinity" {
         return None;
     }

@@ -386,6 +386,11 @@ impl Kubelets {
         self.behavior = Behavior(behavior);
     }
 
+    /// How images behave (for `kubectl exec`, which runs commands in a container).
+    pub fn behavior(&self) -> &dyn ImageBehavior {
+        self.behavior.0.as_ref()
+    }
+
     pub fn sync(&mut self, api: &mut ApiServer) {
         let mut touched: BTreeSet<Key> = BTreeSet::new();
         match api.watch(self.cursor) {
