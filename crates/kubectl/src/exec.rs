@@ -23,9 +23,13 @@ const FLAGS: &[Flag] = &[
     short("tty", 't', FlagKind::Bool),
 ];
 
-
 /// `podcmd.FindOrDefaultContainerByName`.
-fn container_for(pod: &Pod, name: &str, quiet: bool, stderr: &mut String) -> Result<String, String> {
+fn container_for(
+    pod: &Pod,
+    name: &str,
+    quiet: bool,
+    stderr: &mut String,
+) -> Result<String, String> {
     let has = |n: &str| {
         pod.spec
             .containers
@@ -129,9 +133,10 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
             },
             Err(mut out) => {
                 // The builder's NotFound, as exec prints it.
-                out.stderr = out
-                    .stderr
-                    .replace("error: error from server (NotFound)", "Error from server (NotFound)");
+                out.stderr = out.stderr.replace(
+                    "error: error from server (NotFound)",
+                    "Error from server (NotFound)",
+                );
                 if let Some(i) = out.stderr.find(" in namespace \"") {
                     if out.stderr.starts_with("Error from server") {
                         out.stderr.truncate(i);
@@ -168,7 +173,8 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
     let tty = parsed.bool("tty");
     if stdin && tty && !quiet {
         // The playground has no terminal: kubectl's own warning, as when stdin is not one.
-        stderr.push_str("Unable to use a TTY - input is not a terminal or the right kind of file\n");
+        stderr
+            .push_str("Unable to use a TTY - input is not a terminal or the right kind of file\n");
     }
     match cluster.exec(&namespace, &pod.metadata.name, Some(&container), &command) {
         Ok(result) => {

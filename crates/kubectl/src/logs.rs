@@ -41,7 +41,6 @@ const FLAGS: &[Flag] = &[
 const FOLLOW_LIMIT_SECONDS: u64 = 120;
 const FOLLOW_QUIET_SECONDS: u64 = 10;
 
-
 /// Go's `time.ParseDuration`, in milliseconds (negative allowed); the error is Go's text.
 pub fn go_duration_ms(text: &str) -> Result<i64, String> {
     let invalid = || format!("time: invalid duration \"{text}\"");
@@ -377,8 +376,9 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
         Some(s) => match go_duration_ms(s) {
             Ok(ms) => ms,
             Err(e) => {
-                return CMD
-                    .flag_error(&format!("invalid argument \"{s}\" for \"--since\" flag: {e}"));
+                return CMD.flag_error(&format!(
+                    "invalid argument \"{s}\" for \"--since\" flag: {e}"
+                ));
             }
         },
         None => 0,
@@ -448,14 +448,14 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
 
     let mut stderr = String::new();
     let pods: Vec<Pod> = if !selector.is_empty() {
-        let found = match cluster.api().list(
-            Kind::Pod,
-            Some(&namespace),
-            &ListOptions::labels(&selector),
-        ) {
-            Ok(list) => list.items,
-            Err(status) => return status_output(&status),
-        };
+        let found =
+            match cluster
+                .api()
+                .list(Kind::Pod, Some(&namespace), &ListOptions::labels(&selector))
+            {
+                Ok(list) => list.items,
+                Err(status) => return status_output(&status),
+            };
         let pods: Vec<Pod> = found
             .into_iter()
             .filter_map(|o| match o {
@@ -476,16 +476,11 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
             },
             None => (Kind::Pod, target.clone()),
         };
-        let mut pods = match pods_for_object(
-            cluster,
-            &namespace,
-            kind,
-            &name,
-            "cannot get the logs from",
-        ) {
-            Ok(p) => p,
-            Err(out) => return out,
-        };
+        let mut pods =
+            match pods_for_object(cluster, &namespace, kind, &name, "cannot get the logs from") {
+                Ok(p) => p,
+                Err(out) => return out,
+            };
         if kind != Kind::Pod && pods.is_empty() {
             // GetFirstPod waits (--pod-running-timeout) for a pod to be created.
             for _ in 0..20 {
@@ -678,7 +673,11 @@ fn follow_sources(
                 }
             };
             for l in &new {
-                fresh.push((l.time, i, render(source, std::slice::from_ref(l), o, seen.len())));
+                fresh.push((
+                    l.time,
+                    i,
+                    render(source, std::slice::from_ref(l), o, seen.len()),
+                ));
             }
             seen.extend(new);
         }

@@ -49,10 +49,17 @@ fn nginx_prints_its_entrypoint_and_startup_lines() {
         lines[0],
         "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration"
     );
-    assert!(lines.iter().any(|l| l.ends_with("[notice] 1#1: start worker processes")));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.ends_with("[notice] 1#1: start worker processes"))
+    );
     // One worker per CPU of the node (4 by default).
     assert_eq!(
-        lines.iter().filter(|l| l.contains("start worker process ")).count(),
+        lines
+            .iter()
+            .filter(|l| l.contains("start worker process "))
+            .count(),
         4
     );
 }
@@ -73,7 +80,11 @@ fn an_echo_loop_prints_one_line_per_iteration_of_virtual_time() {
     c.advance(Duration::seconds(10));
     let lines = c.container_logs("default", "counter", None, false).unwrap();
     assert!(lines.len() >= 5, "{lines:?}");
-    assert!(lines[0].text.starts_with("0: Thu Jan  1 00:0"), "{:?}", lines[0]);
+    assert!(
+        lines[0].text.starts_with("0: Thu Jan  1 00:0"),
+        "{:?}",
+        lines[0]
+    );
     assert!(lines[1].text.starts_with("1: "));
     // A line is written when the loop reaches it: one second apart.
     assert_eq!(lines[1].time.since(lines[0].time), Duration::seconds(1));
@@ -89,7 +100,11 @@ fn a_command_that_exits_keeps_what_it_printed_and_previous_shows_the_last_run() 
         &mut c,
         "crash",
         "busybox",
-        &["sh", "-c", "echo starting; sleep 2; echo failing >&2; exit 1"],
+        &[
+            "sh",
+            "-c",
+            "echo starting; sleep 2; echo failing >&2; exit 1",
+        ],
     );
     c.advance(Duration::seconds(5));
     // No previous run yet... or the first run ended and restarted: either way, its text shows.
@@ -132,7 +147,8 @@ fn an_image_that_cannot_be_pulled_says_so() {
     c.advance(Duration::seconds(30));
     let err = c.container_logs("default", "bad", None, false).unwrap_err();
     assert!(
-        err.message.starts_with("container \"bad\" in pod \"bad\" is waiting to start: "),
+        err.message
+            .starts_with("container \"bad\" in pod \"bad\" is waiting to start: "),
         "{}",
         err.message
     );
@@ -141,7 +157,9 @@ fn an_image_that_cannot_be_pulled_says_so() {
 #[test]
 fn a_missing_pod_is_not_found() {
     let c = Cluster::default();
-    let err = c.container_logs("default", "nope", None, false).unwrap_err();
+    let err = c
+        .container_logs("default", "nope", None, false)
+        .unwrap_err();
     assert_eq!(err.reason, StatusReason::NotFound);
     assert_eq!(err.message, "pods \"nope\" not found");
 }
@@ -161,7 +179,10 @@ fn a_pod_with_two_containers_needs_a_container_name() {
         err.message,
         "a container name must be specified for pod two, choose one of: [a b]"
     );
-    let b = texts(&c.container_logs("default", "two", Some("b"), false).unwrap());
+    let b = texts(
+        &c.container_logs("default", "two", Some("b"), false)
+            .unwrap(),
+    );
     assert_eq!(b, ["hi from b"]);
 }
 
@@ -225,8 +246,15 @@ fn exec_runs_commands_with_the_pods_identity_and_files() {
     assert!(index.contains("<title>Welcome to nginx!</title>"));
     assert_eq!(index.len(), 615);
     let ls = exec(&c, "web", &["ls", "/"]).stdout;
-    assert!(ls.starts_with("bin\nboot\ndev\ndocker-entrypoint.d\n"), "{ls}");
-    let sh = exec(&c, "web", &["sh", "-c", "echo $GREETING from $(hostname); exit 3"]);
+    assert!(
+        ls.starts_with("bin\nboot\ndev\ndocker-entrypoint.d\n"),
+        "{ls}"
+    );
+    let sh = exec(
+        &c,
+        "web",
+        &["sh", "-c", "echo $GREETING from $(hostname); exit 3"],
+    );
     assert_eq!(sh.stdout, "hello from web\n");
     assert_eq!(sh.exit_code, 3);
     let missing = exec(&c, "web", &["cat", "/nope"]);
@@ -270,7 +298,11 @@ fn files_the_containers_command_touched_are_seen_by_exec() {
         &mut c,
         "probe",
         "busybox",
-        &["sh", "-c", "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600"],
+        &[
+            "sh",
+            "-c",
+            "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600",
+        ],
     );
     c.advance(Duration::seconds(10));
     assert_eq!(exec(&c, "probe", &["cat", "/tmp/healthy"]).exit_code, 0);

@@ -98,8 +98,14 @@ fn userland_of(image: &str) -> Userland {
         "busybox" | "alpine" | "curl" | "bash" | "traefik" | "caddy" | "registry" | "memcached" => {
             Userland::Busybox
         }
-        "pause" | "hello-world" | "http-echo" | "kube-apiserver" | "kube-scheduler"
-        | "kube-controller-manager" | "etcd" | "coredns" => Userland::Scratch,
+        "pause"
+        | "hello-world"
+        | "http-echo"
+        | "kube-apiserver"
+        | "kube-scheduler"
+        | "kube-controller-manager"
+        | "etcd"
+        | "coredns" => Userland::Scratch,
         _ => Userland::Debian,
     }
 }
@@ -114,7 +120,10 @@ fn image_env(image: &str) -> Vec<(&'static str, &'static str)> {
             ("PKG_RELEASE", "1~trixie"),
             ("DYNPKG_RELEASE", "1~trixie"),
         ],
-        "redis" => vec![("REDIS_DOWNLOAD_URL", "http://download.redis.io/releases/redis-8.2.1.tar.gz")],
+        "redis" => vec![(
+            "REDIS_DOWNLOAD_URL",
+            "http://download.redis.io/releases/redis-8.2.1.tar.gz",
+        )],
         "postgres" => vec![
             ("GOSU_VERSION", "1.17"),
             ("LANG", "en_US.utf8"),
@@ -131,8 +140,7 @@ const NGINX_INDEX: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to ng
 fn root_dirs(userland: Userland, image: &str) -> Vec<&'static str> {
     let mut dirs = match userland {
         Userland::Busybox if base_name(image) == "busybox" => vec![
-            "bin", "dev", "etc", "home", "lib", "lib64", "proc", "root", "sys", "tmp", "usr",
-            "var",
+            "bin", "dev", "etc", "home", "lib", "lib64", "proc", "root", "sys", "tmp", "usr", "var",
         ],
         Userland::Busybox => vec![
             "bin", "dev", "etc", "home", "lib", "media", "mnt", "opt", "proc", "root", "run",
@@ -223,7 +231,10 @@ fn service_env(api: &ApiServer, namespace: &str) -> Vec<(String, String)> {
         for p in &s.spec.ports {
             let pr = proto(p);
             let prefix = format!("{n}_PORT_{}_{}", p.port, pr.to_uppercase());
-            out.push((prefix.clone(), format!("{}://{ip}:{}", pr.to_lowercase(), p.port)));
+            out.push((
+                prefix.clone(),
+                format!("{}://{ip}:{}", pr.to_lowercase(), p.port),
+            ));
             out.push((format!("{prefix}_PROTO"), pr.to_lowercase()));
             out.push((format!("{prefix}_PORT"), p.port.to_string()));
             out.push((format!("{prefix}_ADDR"), ip.to_string()));
@@ -459,8 +470,7 @@ impl Sandbox {
                     .map(|s| s.data.keys().cloned().collect())
                     .unwrap_or_default(),
             };
-            let items: Vec<(String, String)> = match spec.get("items").and_then(|i| i.as_array())
-            {
+            let items: Vec<(String, String)> = match spec.get("items").and_then(|i| i.as_array()) {
                 Some(items) => items
                     .iter()
                     .filter_map(|i| {
@@ -495,6 +505,23 @@ impl Sandbox {
             env,
             working_dir: c.working_dir.clone().unwrap_or_else(|| "/".into()),
             files,
+        }
+    }
+
+    /// A sandbox knowing only the image (to tell how a script behaves over time).
+    fn bare(image: &str) -> Sandbox {
+        Sandbox {
+            pod: String::new(),
+            namespace: "default".into(),
+            hostname: String::new(),
+            pod_ip: String::new(),
+            gateway: String::new(),
+            cpus: 4,
+            image: image.to_string(),
+            userland: userland_of(image),
+            env: Vec::new(),
+            working_dir: "/".into(),
+            files: BTreeMap::new(),
         }
     }
 
@@ -692,17 +719,25 @@ fn nginx_probe_lines(sb: &Sandbox, c: &Container, start: Time, until: Time) -> V
 
 fn nginx_shutdown(sb: &Sandbox, at: Time) -> Vec<LogLine> {
     let stamp = nginx_time(at);
-    let mut text = vec![format!("{stamp} [notice] 1#1: signal 3 (SIGQUIT) received, shutting down")];
+    let mut text = vec![format!(
+        "{stamp} [notice] 1#1: signal 3 (SIGQUIT) received, shutting down"
+    )];
     for i in 0..sb.cpus {
         let pid = 29 + i;
-        text.push(format!("{stamp} [notice] {pid}#{pid}: gracefully shutting down"));
+        text.push(format!(
+            "{stamp} [notice] {pid}#{pid}: gracefully shutting down"
+        ));
         text.push(format!("{stamp} [notice] {pid}#{pid}: exiting"));
         text.push(format!("{stamp} [notice] {pid}#{pid}: exit"));
     }
     for i in 0..sb.cpus {
         let pid = 29 + i;
-        text.push(format!("{stamp} [notice] 1#1: signal 17 (SIGCHLD) received from {pid}"));
-        text.push(format!("{stamp} [notice] 1#1: worker process {pid} exited with code 0"));
+        text.push(format!(
+            "{stamp} [notice] 1#1: signal 17 (SIGCHLD) received from {pid}"
+        ));
+        text.push(format!(
+            "{stamp} [notice] 1#1: worker process {pid} exited with code 0"
+        ));
     }
     text.push(format!("{stamp} [notice] 1#1: exit"));
     text.into_iter()
@@ -713,7 +748,11 @@ fn nginx_shutdown(sb: &Sandbox, at: Time) -> Vec<LogLine> {
 fn redis_startup(start: Time) -> Vec<LogLine> {
     let (_, mo, d, h, mi, s, _) = civil(start);
     let (y, ..) = civil(start);
-    let stamp = format!("{d:02} {} {y} {h:02}:{mi:02}:{s:02}.{:03}", MONTHS[mo - 1], start.0 % 1000);
+    let stamp = format!(
+        "{d:02} {} {y} {h:02}:{mi:02}:{s:02}.{:03}",
+        MONTHS[mo - 1],
+        start.0 % 1000
+    );
     [
         "1:C {} * oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo",
         "1:C {} * Redis version=8.2.1, bits=64, commit=00000000, modified=1, pid=1, just started",
@@ -749,9 +788,8 @@ fn text_lines(text: &str, at: Time) -> Vec<LogLine> {
 /// with `$(VAR)` expanded; `None` when the image's own entrypoint runs.
 fn container_argv(c: &Container, sb: &Sandbox) -> Option<Vec<String>> {
     let env = sb.process_env();
-    let expand = |v: &Vec<String>| -> Vec<String> {
-        v.iter().map(|a| expand_kube_vars(a, &env)).collect()
-    };
+    let expand =
+        |v: &Vec<String>| -> Vec<String> { v.iter().map(|a| expand_kube_vars(a, &env)).collect() };
     if !c.command.is_empty() {
         let mut argv = expand(&c.command);
         argv.extend(expand(&c.args));
@@ -818,6 +856,22 @@ pub fn run_output(
         lines.drain(..lines.len() - MAX_LOG_LINES);
     }
     lines
+}
+
+/// When a looping `sh -c` script ends by itself and with which code, if it does within
+/// `horizon`.
+pub(super) fn loop_script_exit(
+    image: &str,
+    script: &str,
+    horizon: Duration,
+) -> Option<(Duration, i32)> {
+    let sb = Sandbox::bare(image);
+    let mut shell = Shell::new(&sb, Time::ZERO, Time::ZERO.plus(horizon));
+    shell.run_script(&parse_script(script), None);
+    if shell.halted && !shell.exited {
+        return None;
+    }
+    Some((Duration::millis(shell.t), shell.code))
 }
 
 // ----- the shell ------------------------------------------------------------------------------
@@ -1195,7 +1249,10 @@ fn has_tool(userland: Userland, image: &str, tool: &str) -> bool {
         Userland::Scratch => false,
         Userland::Busybox => {
             common
-                || matches!(tool, "wget" | "nslookup" | "ping" | "ps" | "ash" | "nc" | "top")
+                || matches!(
+                    tool,
+                    "wget" | "nslookup" | "ping" | "ps" | "ash" | "nc" | "top"
+                )
                 || (tool == "bash" && base == "bash")
                 || (tool == "curl" && base == "curl")
         }
@@ -1224,6 +1281,10 @@ pub struct Shell<'a> {
     steps: u64,
     /// The run reached `until` (or an endless wait), or `exit` was called.
     halted: bool,
+    /// `exit` was called.
+    exited: bool,
+    /// `break` was called: the innermost loop ends.
+    breaking: bool,
     dialect: Dialect,
     files: BTreeMap<String, Option<String>>,
 }
@@ -1249,11 +1310,17 @@ fn arith(expr: &str, vars: &BTreeMap<String, String>) -> i64 {
                 if c == '$' {
                     i += 1;
                 }
-                while let Some(&d) = chars.get(i).filter(|d| d.is_ascii_alphanumeric() || **d == '_') {
+                while let Some(&d) = chars
+                    .get(i)
+                    .filter(|d| d.is_ascii_alphanumeric() || **d == '_')
+                {
                     n.push(d);
                     i += 1;
                 }
-                let v = vars.get(&n).and_then(|v| v.trim().parse::<i64>().ok()).unwrap_or(0);
+                let v = vars
+                    .get(&n)
+                    .and_then(|v| v.trim().parse::<i64>().ok())
+                    .unwrap_or(0);
                 out.push(v.to_string());
             } else {
                 let two: String = chars.iter().skip(i).take(2).collect();
@@ -1307,7 +1374,11 @@ fn arith(expr: &str, vars: &BTreeMap<String, String>) -> i64 {
             let plus = op == "+";
             *i += 1;
             let r = term(t, i);
-            v = if plus { v.wrapping_add(r) } else { v.wrapping_sub(r) };
+            v = if plus {
+                v.wrapping_add(r)
+            } else {
+                v.wrapping_sub(r)
+            };
         }
         v
     }
@@ -1350,6 +1421,8 @@ impl<'a> Shell<'a> {
             code: 0,
             steps: 0,
             halted: false,
+            exited: false,
+            breaking: false,
             dialect: match sb.userland {
                 Userland::Busybox => Dialect::Ash,
                 _ => Dialect::Dash,
@@ -1384,7 +1457,9 @@ impl<'a> Shell<'a> {
                 }
                 if !a.starts_with('-') {
                     // `sh script.sh`: a file Timonel does not have.
-                    self.err(format!("{bin}: can't open '{a}': No such file or directory\n"));
+                    self.err(format!(
+                        "{bin}: can't open '{a}': No such file or directory\n"
+                    ));
                     self.code = 2;
                     return;
                 }
@@ -1399,7 +1474,9 @@ impl<'a> Shell<'a> {
 
     fn not_in_path(&mut self, bin: &str) {
         self.code = 127;
-        self.err(format!("exec: \"{bin}\": executable file not found in $PATH\n"));
+        self.err(format!(
+            "exec: \"{bin}\": executable file not found in $PATH\n"
+        ));
     }
 
     fn out(&mut self, text: String) {
@@ -1459,7 +1536,7 @@ impl<'a> Shell<'a> {
 
     fn run_script(&mut self, script: &Script, stdin: Option<&str>) {
         for (connector, pipeline) in script {
-            if self.halted {
+            if self.halted || self.breaking {
                 return;
             }
             match *connector {
@@ -1505,14 +1582,17 @@ impl<'a> Shell<'a> {
                 if self.halted {
                     return;
                 }
-                let before = (self.t, self.steps);
+                let before = self.t;
                 self.run_script(cond, stdin);
                 if self.halted || ((self.code == 0) == *until) {
                     self.code = 0;
                     return;
                 }
                 self.run_script(body, stdin);
-                if self.t == before.0 && self.stdout.len() > MAX_LOG_LINES * 4 {
+                if std::mem::take(&mut self.breaking) {
+                    return;
+                }
+                if self.t == before && self.stdout.len() > MAX_LOG_LINES * 4 {
                     // A loop printing without ever sleeping: its output is endless.
                     self.halted = true;
                     return;
@@ -1536,6 +1616,9 @@ impl<'a> Shell<'a> {
                     }
                     self.vars.insert(var.clone(), item);
                     self.run_script(body, stdin);
+                    if std::mem::take(&mut self.breaking) {
+                        return;
+                    }
                 }
             }
             Node::If {
@@ -1770,7 +1853,10 @@ impl<'a> Shell<'a> {
             let text: String = self.stdout.drain(out_mark..).map(|(_, s)| s).collect();
             if target != "/dev/null" && target != "/dev/stdout" {
                 let path = self.resolve(&target);
-                let entry = self.files.entry(path).or_insert_with(|| Some(String::new()));
+                let entry = self
+                    .files
+                    .entry(path)
+                    .or_insert_with(|| Some(String::new()));
                 match entry {
                     Some(content) if append => content.push_str(&text),
                     _ => *entry = Some(text),
@@ -1787,8 +1873,25 @@ impl<'a> Shell<'a> {
         let args = words.get(1..).unwrap_or(&[]);
         let shell_builtin = matches!(
             bin.as_str(),
-            "echo" | "printf" | "true" | "false" | ":" | "exit" | "test" | "[" | "export" | "cd"
-                | "read" | "trap" | "set" | "wait" | "kill" | "pwd" | "sleep"
+            "echo"
+                | "printf"
+                | "true"
+                | "false"
+                | ":"
+                | "exit"
+                | "test"
+                | "["
+                | "export"
+                | "cd"
+                | "read"
+                | "trap"
+                | "set"
+                | "wait"
+                | "kill"
+                | "pwd"
+                | "sleep"
+                | "break"
+                | "continue"
         );
         if !shell_builtin && !has_tool(self.sb.userland, &self.sb.image, &bin) {
             if direct {
@@ -1863,12 +1966,16 @@ impl<'a> Shell<'a> {
             "true" | ":" | "export" | "cd" | "trap" | "set" | "wait" | "kill" => {}
             "false" => self.code = 1,
             "read" => self.code = 1,
+            // Simplification: `continue` does nothing (the rest of the iteration runs).
+            "break" => self.breaking = true,
+            "continue" => {}
             "exit" => {
                 self.code = args
                     .first()
                     .and_then(|c| c.parse::<i64>().ok())
                     .map_or(self.code, |c| (c & 0xff) as i32);
                 self.halted = true;
+                self.exited = true;
             }
             "test" | "[" => {
                 let mut a: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -1931,7 +2038,11 @@ impl<'a> Shell<'a> {
                 }
             }
             "yes" => {
-                let text = if args.is_empty() { "y".to_string() } else { args.join(" ") };
+                let text = if args.is_empty() {
+                    "y".to_string()
+                } else {
+                    args.join(" ")
+                };
                 for _ in 0..MAX_LOG_LINES {
                     self.out(format!("{text}\n"));
                 }
@@ -1958,7 +2069,11 @@ impl<'a> Shell<'a> {
                     format!(
                         "Linux {} 6.8.0-87-generic #88-Ubuntu SMP PREEMPT_DYNAMIC Sat Oct 11 09:28:41 UTC 2025 x86_64{}",
                         self.sb.hostname,
-                        if self.busybox() { " GNU/Linux" } else { " GNU/Linux" }
+                        if self.busybox() {
+                            " GNU/Linux"
+                        } else {
+                            " GNU/Linux"
+                        }
                     )
                 } else if args.iter().any(|a| a == "-r") {
                     "6.8.0-87-generic".into()
@@ -2041,12 +2156,18 @@ impl<'a> Shell<'a> {
                             self.err(msg);
                         }
                         _ => {
-                            let prefix = if is_root { "/".to_string() } else { format!("{full}/") };
+                            let prefix = if is_root {
+                                "/".to_string()
+                            } else {
+                                format!("{full}/")
+                            };
                             let mut names: Vec<(String, bool)> = self
                                 .files
                                 .range(prefix.clone()..)
                                 .take_while(|(k, _)| k.starts_with(&prefix))
-                                .filter(|(k, _)| !k[prefix.len()..].contains('/') && k.len() > prefix.len())
+                                .filter(|(k, _)| {
+                                    !k[prefix.len()..].contains('/') && k.len() > prefix.len()
+                                })
                                 .map(|(k, v)| (k[prefix.len()..].to_string(), v.is_none()))
                                 .collect();
                             if all {
@@ -2087,7 +2208,9 @@ impl<'a> Shell<'a> {
             "rm" => {
                 for p in args.iter().filter(|a| !a.starts_with('-')) {
                     let full = self.resolve(p);
-                    if self.files.remove(&full).is_none() && !args.iter().any(|a| a.starts_with("-") && a.contains('f')) {
+                    if self.files.remove(&full).is_none()
+                        && !args.iter().any(|a| a.starts_with("-") && a.contains('f'))
+                    {
                         self.code = 1;
                         let msg = if self.busybox() {
                             format!("rm: can't remove '{p}': No such file or directory\n")
@@ -2108,7 +2231,12 @@ impl<'a> Shell<'a> {
                     return;
                 };
                 let input = match rest.get(1) {
-                    Some(p) => self.files.get(&self.resolve(p)).cloned().flatten().unwrap_or_default(),
+                    Some(p) => self
+                        .files
+                        .get(&self.resolve(p))
+                        .cloned()
+                        .flatten()
+                        .unwrap_or_default(),
                     None => stdin.unwrap_or("").to_string(),
                 };
                 let matches = |l: &str| {
@@ -2145,9 +2273,17 @@ impl<'a> Shell<'a> {
                     self.halted = true;
                     return;
                 }
-                let file = args.iter().filter(|a| !a.starts_with('-')).find(|a| a.parse::<usize>().is_err());
+                let file = args
+                    .iter()
+                    .filter(|a| !a.starts_with('-'))
+                    .find(|a| a.parse::<usize>().is_err());
                 let input = match file {
-                    Some(p) => self.files.get(&self.resolve(p)).cloned().flatten().unwrap_or_default(),
+                    Some(p) => self
+                        .files
+                        .get(&self.resolve(p))
+                        .cloned()
+                        .flatten()
+                        .unwrap_or_default(),
                     None => stdin.unwrap_or("").to_string(),
                 };
                 let lines: Vec<&str> = input.lines().collect();
@@ -2381,13 +2517,17 @@ impl Cluster {
         }
         let name = validate_container(&p, container).map_err(ExecError::Request)?;
         let Some(spec) = spec_of(&p, &name) else {
-            return Err(ExecError::Upgrade(format!("container not found ({name:?})")));
+            return Err(ExecError::Upgrade(format!(
+                "container not found ({name:?})"
+            )));
         };
         let started = status_of(&p, &name)
             .and_then(|s| s.state.running.as_ref())
             .map(|r| parse_time(&r.started_at).unwrap_or_else(|| self.now()));
         let Some(started) = started else {
-            return Err(ExecError::Upgrade(format!("container not found ({name:?})")));
+            return Err(ExecError::Upgrade(format!(
+                "container not found ({name:?})"
+            )));
         };
         let behavior = self.controllers.kubelets.behavior();
         let workload: Workload = behavior.workload(spec);
@@ -2410,7 +2550,10 @@ impl Cluster {
         let name_only = bin.rsplit('/').next().unwrap_or("");
         let known = matches!(name_only, "sh" | "ash" | "dash")
             || has_tool(sandbox.userland, &sandbox.image, name_only)
-            || matches!(name_only, "echo" | "printf" | "true" | "false" | "pwd" | "sleep" | "kill" | "test" | "[");
+            || matches!(
+                name_only,
+                "echo" | "printf" | "true" | "false" | "pwd" | "sleep" | "kill" | "test" | "["
+            );
         if !known || sandbox.userland == Userland::Scratch {
             let id: String = {
                 let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -2418,7 +2561,14 @@ impl Cluster {
                     h ^= u64::from(b);
                     h = h.wrapping_mul(0x0100_0000_01b3);
                 }
-                (0..4).map(|i| format!("{:016x}", h.rotate_left(i * 16) ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))).collect()
+                (0..4)
+                    .map(|i| {
+                        format!(
+                            "{:016x}",
+                            h.rotate_left(i * 16) ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                        )
+                    })
+                    .collect()
             };
             return Err(ExecError::Stream(format!(
                 "Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"{id}\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"{bin}\": executable file not found in $PATH: unknown"
