@@ -321,20 +321,39 @@ fn read(cluster: &Cluster, source: &Source, o: &Options) -> Result<Vec<LogLine>,
     Ok(lines)
 }
 
-fn render(source: &Source, lines: &[LogLine], o: &Options, offset: usize) -> String {
-    let mut out = String::new();
+/// What one stream shows: the server's text (timestamps, `--limit-bytes` left of the stream's
+/// byte budget), then kubectl's prefix on each line.
+fn render(
+    source: &Source,
+    lines: &[LogLine],
+    o: &Options,
+    offset: usize,
+    remaining: &mut Option<usize>,
+) -> String {
+    let mut raw = String::new();
     for (i, line) in lines.iter().enumerate() {
-        if o.prefix {
-            out.push_str(&format!("[pod/{}/{}] ", source.pod, source.container));
-        }
         if o.timestamps {
-            out.push_str(&timestamp(line, offset + i));
-            out.push(' ');
+            raw.push_str(&timestamp(line, offset + i));
+            raw.push(' ');
         }
-        out.push_str(&line.text);
-        out.push('\n');
+        raw.push_str(&line.text);
+        raw.push('\n');
     }
-    out
+    if let Some(left) = remaining {
+        let mut cut = (*left).min(raw.len());
+        while !raw.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        raw.truncate(cut);
+        *left -= cut;
+    }
+    if !o.prefix {
+        return raw;
+    }
+    let prefix = format!("[pod/{}/{}] ", source.pod, source.container);
+    raw.split_inclusive('\n')
+        .map(|l| format!("{prefix}{l}"))
+        .collect()
 }
 
 pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
@@ -541,11 +560,12 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
 
     let mut stdout = String::new();
     let mut printed: Vec<Vec<LogLine>> = Vec::new();
+    let mut budgets: Vec<Option<usize>> = vec![options.limit_bytes; sources.len()];
     let ignore_errors = parsed.bool("ignore-errors");
-    for source in &sources {
+    for (i, source) in sources.iter().enumerate() {
         match read(cluster, source, &options) {
             Ok(lines) => {
-                stdout.push_str(&render(source, &lines, &options, 0));
+                stdout.push_str(&render(source, &lines, &options, 0, &mut budgets[i]));
                 printed.push(lines);
             }
             Err(status) => {
@@ -556,26 +576,23 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
                     continue;
                 }
                 let err = status_output(&status);
-                return finish(stdout, stderr + &err.stderr, 1, &options);
+                return finish(stdout, stderr + &err.stderr, 1);
             }
         }
     }
     if follow {
-        stdout.push_str(&follow_sources(cluster, &sources, &options, &mut printed));
+        stdout.push_str(&follow_sources(
+            cluster,
+            &sources,
+            &options,
+            &mut printed,
+            &mut budgets,
+        ));
     }
-    finish(stdout, stderr, 0, &options)
+    finish(stdout, stderr, 0)
 }
 
-fn finish(mut stdout: String, stderr: String, exit_code: i32, o: &Options) -> Output {
-    if let Some(limit) = o.limit_bytes
-        && stdout.len() > limit
-    {
-        let mut cut = limit;
-        while !stdout.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        stdout.truncate(cut);
-    }
+fn finish(stdout: String, stderr: String, exit_code: i32) -> Output {
     Output {
         stdout,
         stderr,
@@ -603,6 +620,7 @@ fn follow_sources(
     sources: &[Source],
     o: &Options,
     printed: &mut [Vec<LogLine>],
+    budgets: &mut [Option<usize>],
 ) -> String {
     let mut out = String::new();
     let runs: Vec<Option<String>> = sources
@@ -676,7 +694,13 @@ fn follow_sources(
                 fresh.push((
                     l.time,
                     i,
-                    render(source, std::slice::from_ref(l), o, seen.len()),
+                    render(
+                        source,
+                        std::slice::from_ref(l),
+                        o,
+                        seen.len(),
+                        &mut budgets[i],
+                    ),
                 ));
             }
             seen.extend(new);
