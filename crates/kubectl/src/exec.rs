@@ -137,11 +137,11 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
                     "error: error from server (NotFound)",
                     "Error from server (NotFound)",
                 );
-                if let Some(i) = out.stderr.find(" in namespace \"") {
-                    if out.stderr.starts_with("Error from server") {
-                        out.stderr.truncate(i);
-                        out.stderr.push('\n');
-                    }
+                if let Some(i) = out.stderr.find(" in namespace \"")
+                    && out.stderr.starts_with("Error from server")
+                {
+                    out.stderr.truncate(i);
+                    out.stderr.push('\n');
                 }
                 return out;
             }

@@ -55,7 +55,7 @@ pub enum ExecError {
 /// 20,000 lines.
 pub const MAX_LOG_LINES: usize = 20_000;
 /// Commands one shell run may execute before it is cut short (an endless loop without `sleep`).
-const STEP_BUDGET: u64 = 2_000_000;
+const STEP_BUDGET: u64 = 500_000;
 
 /// Which userland an image ships: it decides the shell, the error texts and the tools found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1063,16 +1063,12 @@ impl Parser {
                 _ => {}
             }
             let mut pipeline = Vec::new();
-            loop {
-                match self.command(stops) {
-                    Some(node) => pipeline.push(node),
-                    None => break,
+            while let Some(node) = self.command(stops) {
+                pipeline.push(node);
+                if !matches!(self.toks.get(self.pos), Some(Tok::Op("|"))) {
+                    break;
                 }
-                if matches!(self.toks.get(self.pos), Some(Tok::Op("|"))) {
-                    self.pos += 1;
-                    continue;
-                }
-                break;
+                self.pos += 1;
             }
             if pipeline.is_empty() {
                 // An operator with no command before it: skip it.
@@ -2067,13 +2063,8 @@ impl<'a> Shell<'a> {
             "uname" => {
                 let text = if args.iter().any(|a| a == "-a") {
                     format!(
-                        "Linux {} 6.8.0-87-generic #88-Ubuntu SMP PREEMPT_DYNAMIC Sat Oct 11 09:28:41 UTC 2025 x86_64{}",
-                        self.sb.hostname,
-                        if self.busybox() {
-                            " GNU/Linux"
-                        } else {
-                            " GNU/Linux"
-                        }
+                        "Linux {} 6.8.0-87-generic #88-Ubuntu SMP PREEMPT_DYNAMIC Sat Oct 11 09:28:41 UTC 2025 x86_64 GNU/Linux",
+                        self.sb.hostname
                     )
                 } else if args.iter().any(|a| a == "-r") {
                     "6.8.0-87-generic".into()
