@@ -36,8 +36,8 @@ const FLAGS: &[Flag] = &[
 
 /// How long `logs -f` follows when nothing else ends it.
 // Simplification: a terminal's `logs -f` runs until Ctrl-C or until the container stops; a
-// playground command must end, so it stops after 10 quiet virtual seconds (no new line) or
-// after 120 s (or `--request-timeout`), like `get -w`.
+// playground command must end, so, like `get -w`, it stops once a 10 s window of virtual time
+// brought no new line, or after 120 s.
 const FOLLOW_LIMIT_SECONDS: u64 = 120;
 const FOLLOW_QUIET_SECONDS: u64 = 10;
 
@@ -639,12 +639,26 @@ fn follow_sources(
         namespace: o.namespace.clone(),
         ..*o
     };
-    let mut quiet = 0;
+    let start = cluster.now();
+    let mut since_fetch = 0;
     for _ in 0..FOLLOW_LIMIT_SECONDS {
         if !open.iter().any(|b| *b) {
             break;
         }
         cluster.advance(sim::Duration::seconds(1));
+        since_fetch += 1;
+        // Reading a container's output replays its command: read when a followed run ended,
+        // or once per quiet window.
+        let currents: Vec<Option<String>> = sources
+            .iter()
+            .map(|s| run_id(cluster, &o.namespace, s))
+            .collect();
+        let ended = (0..sources.len()).any(|i| open[i] && currents[i] != runs[i]);
+        let window_done = since_fetch >= FOLLOW_QUIET_SECONDS;
+        if !ended && !window_done {
+            continue;
+        }
+        since_fetch = 0;
         let mut fresh: Vec<(Time, usize, String)> = Vec::new();
         for (i, source) in sources.iter().enumerate() {
             if !open[i] {
@@ -654,7 +668,7 @@ fn follow_sources(
                 continue;
             };
             let last = seen.last().map(|l| l.time);
-            let current = run_id(cluster, &o.namespace, source);
+            let current = currents[i].clone();
             // The stream of the run being followed ends with that run: read its last lines
             // from where they are kept now (`--previous` once it restarted).
             let lines = if current == runs[i] {
@@ -673,7 +687,8 @@ fn follow_sources(
                 continue;
             };
             let new: Vec<LogLine> = match last {
-                None => lines,
+                // Nothing shown yet (`--tail=0`, `--since`): what came after following began.
+                None => lines.into_iter().filter(|l| l.time > start).collect(),
                 Some(t) => {
                     let same_time = seen.iter().filter(|l| l.time == t).count();
                     let mut at_t = 0;
@@ -705,14 +720,9 @@ fn follow_sources(
             }
             seen.extend(new);
         }
-        if fresh.is_empty() {
-            quiet += 1;
-            if quiet >= FOLLOW_QUIET_SECONDS {
-                break;
-            }
-            continue;
+        if fresh.is_empty() && window_done {
+            break;
         }
-        quiet = 0;
         fresh.sort_by_key(|f| (f.0, f.1));
         for (_, _, text) in fresh {
             out.push_str(&text);

@@ -79,6 +79,8 @@ pub struct Sandbox {
     pub gateway: String,
     pub cpus: u32,
     pub image: String,
+    /// The image's repository name without registry or tag (`nginx`).
+    pub base: String,
     pub userland: Userland,
     pub env: Vec<(String, String)>,
     pub working_dir: String,
@@ -501,6 +503,7 @@ impl Sandbox {
             gateway,
             cpus,
             image: c.image.clone(),
+            base: base_name(&c.image),
             userland,
             env,
             working_dir: c.working_dir.clone().unwrap_or_else(|| "/".into()),
@@ -518,6 +521,7 @@ impl Sandbox {
             gateway: String::new(),
             cpus: 4,
             image: image.to_string(),
+            base: base_name(image),
             userland: userland_of(image),
             env: Vec::new(),
             working_dir: "/".into(),
@@ -1205,11 +1209,11 @@ enum Dialect {
 }
 
 /// Tools each userland has beside the shell builtins.
-fn has_tool(userland: Userland, image: &str, tool: &str) -> bool {
-    let base = base_name(image);
+fn has_tool(userland: Userland, base: &str, tool: &str) -> bool {
     if base == "netshoot" {
         return true;
     }
+    let base = base.to_string();
     let common = matches!(
         tool,
         "ls" | "cat"
@@ -1283,6 +1287,8 @@ pub struct Shell<'a> {
     breaking: bool,
     dialect: Dialect,
     files: BTreeMap<String, Option<String>>,
+    /// Parsed `$(…)` scripts (a loop substitutes the same text every iteration).
+    parsed: BTreeMap<String, std::rc::Rc<Script>>,
 }
 
 /// `$((…))` arithmetic: integers, variables, `+ - * / %`, parentheses, comparisons.
@@ -1424,6 +1430,7 @@ impl<'a> Shell<'a> {
                 _ => Dialect::Dash,
             },
             files: sb.files.clone(),
+            parsed: BTreeMap::new(),
         }
     }
 
@@ -1436,7 +1443,7 @@ impl<'a> Shell<'a> {
         let Some(first) = argv.first() else { return };
         let bin = first.rsplit('/').next().unwrap_or("").to_string();
         if matches!(bin.as_str(), "sh" | "ash" | "bash" | "dash") {
-            if !has_tool(self.sb.userland, &self.sb.image, &bin) && bin != "sh" {
+            if !has_tool(self.sb.userland, &self.sb.base, &bin) && bin != "sh" {
                 self.not_in_path(&bin);
                 return;
             }
@@ -1746,7 +1753,14 @@ impl<'a> Shell<'a> {
     /// `$(…)`: runs the inner script and returns what it printed.
     fn substitute(&mut self, inner: &str) -> String {
         let body = inner.get(1..inner.len().saturating_sub(1)).unwrap_or("");
-        let script = parse_script(body);
+        let script = match self.parsed.get(body) {
+            Some(s) => std::rc::Rc::clone(s),
+            None => {
+                let s = std::rc::Rc::new(parse_script(body));
+                self.parsed.insert(body.to_string(), std::rc::Rc::clone(&s));
+                s
+            }
+        };
         let mark = self.stdout.len();
         let code = self.code;
         self.run_script(&script, None);
@@ -1889,7 +1903,7 @@ impl<'a> Shell<'a> {
                 | "break"
                 | "continue"
         );
-        if !shell_builtin && !has_tool(self.sb.userland, &self.sb.image, &bin) {
+        if !shell_builtin && !has_tool(self.sb.userland, &self.sb.base, &bin) {
             if direct {
                 self.not_in_path(&bin);
             } else {
@@ -2540,7 +2554,7 @@ impl Cluster {
         };
         let name_only = bin.rsplit('/').next().unwrap_or("");
         let known = matches!(name_only, "sh" | "ash" | "dash")
-            || has_tool(sandbox.userland, &sandbox.image, name_only)
+            || has_tool(sandbox.userland, &sandbox.base, name_only)
             || matches!(
                 name_only,
                 "echo" | "printf" | "true" | "false" | "pwd" | "sleep" | "kill" | "test" | "["
