@@ -314,3 +314,65 @@ fn files_the_containers_command_touched_are_seen_by_exec() {
         "cat: can't open '/tmp/healthy': No such file or directory\n"
     );
 }
+
+#[test]
+fn odd_shell_scripts_never_panic() {
+    let mut c = Cluster::default();
+    run(&mut c, "box", "busybox", &["sleep", "3600"]);
+    c.advance(Duration::seconds(10));
+    for script in [
+        "$((",
+        "${",
+        "'unterminated",
+        "\"unterminated $(",
+        "while",
+        "for in do done",
+        "if then fi else",
+        "echo $(( 1/0 )) $(( 5 % 0 ))",
+        "echo $((-9223372036854775807 - 9 ))",
+        "((((",
+        "a=$(",
+        "\\",
+        "||| &&&& ;;; | &",
+        ">> 2>&1 > <",
+        "echo ${x:-default} $? $$ $1",
+        "for i in 1 2 3; do if [ $i -eq 2 ]; then break; fi; echo $i; done",
+        "cat < /etc/hostname | grep -v x | wc -l | head -n 1 | tail -1",
+        "echo hi > /tmp/a; cat /tmp/a; ls /tmp; rm /tmp/a; rm /tmp/a",
+        "printf '%s-%d\\n' a 1 b",
+        "date +%Y-%m-%dT%H:%M:%S%z%",
+        "é$(ü)ß=1; echo é",
+    ] {
+        let argv = vec!["sh".to_string(), "-c".to_string(), script.to_string()];
+        let _ = c.exec("default", "box", None, &argv);
+        let mut p = Pod::new("default", "odd", "busybox");
+        p.spec.containers[0] = container("odd", "busybox", &["sh", "-c", script]);
+        create(&mut c, p);
+        c.advance(Duration::seconds(3));
+        let _ = c.container_logs("default", "odd", None, false);
+        let _ = c.container_logs("default", "odd", None, true);
+        c.api_mut()
+            .delete(
+                &Actor::kubectl(),
+                Kind::Pod,
+                "default",
+                "odd",
+                &DeleteOptions {
+                    grace_period_seconds: Some(0),
+                    ..Default::default()
+                },
+            )
+            .ok();
+        c.advance(Duration::seconds(3));
+    }
+    let loop_break = exec(
+        &c,
+        "box",
+        &[
+            "sh",
+            "-c",
+            "for i in 1 2 3; do if [ $i -eq 2 ]; then break; fi; echo $i; done",
+        ],
+    );
+    assert_eq!(loop_break.stdout, "1\n");
+}

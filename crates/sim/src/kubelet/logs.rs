@@ -54,8 +54,13 @@ pub enum ExecError {
 /// Simplification: the kubelet rotates a container's log at 10 MiB; Timonel keeps its last
 /// 20,000 lines.
 pub const MAX_LOG_LINES: usize = 20_000;
-/// Commands one shell run may execute before it is cut short (an endless loop without `sleep`).
+/// Commands one shell run may execute before it is cut short (an endless loop without `sleep`)
+/// when it prints a container's log.
 const STEP_BUDGET: u64 = 500_000;
+/// The same for an exec'd command.
+const EXEC_STEP_BUDGET: u64 = 50_000;
+/// The same when the kubelet asks how long a looping script runs (on every container start).
+const EXIT_STEP_BUDGET: u64 = 20_000;
 
 /// Which userland an image ships: it decides the shell, the error texts and the tools found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -871,6 +876,7 @@ pub(super) fn loop_script_exit(
 ) -> Option<(Duration, i32)> {
     let sb = Sandbox::bare(image);
     let mut shell = Shell::new(&sb, Time::ZERO, Time::ZERO.plus(horizon));
+    shell.budget = EXIT_STEP_BUDGET;
     shell.run_script(&parse_script(script), None);
     if shell.halted && !shell.exited {
         return None;
@@ -1279,6 +1285,7 @@ pub struct Shell<'a> {
     stderr: Vec<(u64, String)>,
     code: i32,
     steps: u64,
+    budget: u64,
     /// The run reached `until` (or an endless wait), or `exit` was called.
     halted: bool,
     /// `exit` was called.
@@ -1422,6 +1429,7 @@ impl<'a> Shell<'a> {
             stderr: Vec::new(),
             code: 0,
             steps: 0,
+            budget: STEP_BUDGET,
             halted: false,
             exited: false,
             breaking: false,
@@ -1574,7 +1582,7 @@ impl<'a> Shell<'a> {
 
     fn node(&mut self, node: &Node, stdin: Option<&str>) {
         self.steps += 1;
-        if self.steps > STEP_BUDGET {
+        if self.steps > self.budget {
             self.halted = true;
             return;
         }
@@ -1595,7 +1603,7 @@ impl<'a> Shell<'a> {
                 if std::mem::take(&mut self.breaking) {
                     return;
                 }
-                if self.t == before && self.stdout.len() > MAX_LOG_LINES * 4 {
+                if self.t == before && self.stdout.len() > MAX_LOG_LINES {
                     // A loop printing without ever sleeping: its output is endless.
                     self.halted = true;
                     return;
@@ -2581,6 +2589,7 @@ impl Cluster {
         }
         // Simplification: an exec'd command takes no virtual time (`sleep` returns at once).
         let mut shell = Shell::new(&sandbox, now, now);
+        shell.budget = EXEC_STEP_BUDGET;
         shell.run_argv(argv);
         Ok(shell.into_exec())
     }
