@@ -294,8 +294,20 @@ fn flags_of(path: &[&str]) -> Vec<Flag> {
     if let Some(known) = FLAGS.with(|f| f.borrow().get(&key).cloned()) {
         return known;
     }
+    let mut flags = parsed_flags(path).unwrap_or_default();
+    // `create` alone parses nothing before it wants a subcommand; its own flags are `-f`/`-k`
+    // (`create -f`), and so are apply's and replace's.
+    if path == ["create"] {
+        flags.extend(file_flags());
+    }
+    FLAGS.with(|f| f.borrow_mut().insert(key, flags.clone()));
+    flags
+}
+
+/// What the command at `path` hands its flag parse, if it gets that far with no arguments.
+fn parsed_flags(path: &[&str]) -> Option<Vec<Flag>> {
     let args: Vec<String> = path.iter().map(|w| w.to_string()).collect();
-    let captured = cli::capture_flags(|| {
+    cli::capture_flags(|| {
         let mut cluster = Cluster::new(sim::Config {
             workers: 0,
             ..sim::Config::default()
@@ -312,15 +324,7 @@ fn flags_of(path: &[&str]) -> Vec<Flag> {
             },
             &args,
         );
-    });
-    let mut flags = captured.unwrap_or_default();
-    // `create` alone parses nothing before it wants a subcommand; its own flags are `-f`/`-k`
-    // (`create -f`), and so are apply's and replace's.
-    if path == ["create"] {
-        flags.extend(file_flags());
-    }
-    FLAGS.with(|f| f.borrow_mut().insert(key, flags.clone()));
-    flags
+    })
 }
 
 /// Whether a flag needs a value as the next word when given without `=`.
@@ -690,6 +694,30 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn every_command_offered_hands_over_its_flags() {
+        let mut paths: Vec<Vec<&str>> = Vec::new();
+        for verb in crate::root::AVAILABLE {
+            match subcommands(&[verb]) {
+                Some(subs) => {
+                    for sub in subs {
+                        match subcommands(&[verb, sub]) {
+                            Some(more) => paths.extend(more.iter().map(|m| vec![*verb, sub, m])),
+                            None => paths.push(vec![verb, sub]),
+                        }
+                    }
+                }
+                None => paths.push(vec![verb]),
+            }
+        }
+        let silent: Vec<String> = paths
+            .iter()
+            .filter(|p| parsed_flags(p).is_none())
+            .map(|p| p.join(" "))
+            .collect();
+        assert_eq!(silent, Vec::<String>::new());
     }
 
     #[test]
