@@ -150,6 +150,10 @@ pub struct Strings {
     pub notice_exported: &'static str,
     pub notice_nothing_to_export: &'static str,
     pub notice_too_long: &'static str,
+    /// The prompt's description: Tab completion, and how keyboard users leave the terminal.
+    pub completion_hint: &'static str,
+    /// After a number: what a second Tab listed below the prompt.
+    pub completion_choices: &'static str,
 }
 
 pub static EN: Strings = Strings {
@@ -242,6 +246,8 @@ pub static EN: Strings = Strings {
     notice_exported: "Downloaded the objects you created as timonel-export.yaml.",
     notice_nothing_to_export: "You have not created any objects yet, so there is nothing to export.",
     notice_too_long: "This session has grown too long to keep: what you do from now on will not survive a reload or go into a link. Reset the cluster to start a new one.",
+    completion_hint: "Tab completes commands, resource types, names, flags and files; a second Tab lists the choices. To leave the terminal with the keyboard, press Tab on an empty line, or Escape and then Tab.",
+    completion_choices: "possible completions",
 };
 
 pub static ES: Strings = Strings {
@@ -334,6 +340,8 @@ pub static ES: Strings = Strings {
     notice_exported: "Se descargaron los objetos que creaste como timonel-export.yaml.",
     notice_nothing_to_export: "Todavía no has creado ningún objeto, así que no hay nada que exportar.",
     notice_too_long: "Esta sesión ha crecido demasiado para conservarla: lo que hagas a partir de ahora no sobrevivirá a una recarga ni irá en un enlace. Reinicia el clúster para empezar una nueva.",
+    completion_hint: "Tab completa comandos, tipos de recurso, nombres, opciones y archivos; un segundo Tab muestra las opciones posibles. Para salir de la terminal con el teclado, pulsa Tab con la línea vacía, o Escape y después Tab.",
+    completion_choices: "opciones posibles",
 };
 
 #[cfg(test)]

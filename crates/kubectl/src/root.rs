@@ -9,7 +9,7 @@ use sim::Cluster;
 
 /// kubectl's subcommands in the order kubectl registers them, which is the order its
 /// "Did you mean this?" suggestions come in.
-const COMMANDS: &[&str] = &[
+pub(crate) const COMMANDS: &[&str] = &[
     "create",
     "expose",
     "run",
@@ -54,6 +54,39 @@ const COMMANDS: &[&str] = &[
     "version",
     "kuberc",
     "options",
+];
+
+/// The subcommands `dispatch` runs (the rest of [`COMMANDS`] say they are not available yet);
+/// Tab completion offers these. A test in `complete.rs` keeps the two in step.
+pub(crate) const AVAILABLE: &[&str] = &[
+    "version",
+    "create",
+    "apply",
+    "run",
+    "expose",
+    "get",
+    "delete",
+    "scale",
+    "describe",
+    "label",
+    "annotate",
+    "set",
+    "rollout",
+    "cordon",
+    "uncordon",
+    "api-resources",
+    "events",
+    "taint",
+    "drain",
+    "top",
+    "explain",
+    "config",
+    "cluster-info",
+    "api-versions",
+    "patch",
+    "replace",
+    "wait",
+    "edit",
 ];
 
 pub(crate) fn run(cluster: &mut Cluster, io: &mut Io, args: &[String]) -> Output {
