@@ -520,6 +520,11 @@ impl Session<'_> {
                 Types::Only(&[Kind::Deployment, Kind::ReplicaSet, Kind::Pod, Kind::Service])
             }
             ["taint"] => Types::Only(&[Kind::Node]),
+            // `logs POD` and `exec POD`: pod names first, `TYPE/NAME` for workloads.
+            ["logs" | "exec"] if before.is_empty() && !word.contains('/') => {
+                return self.names(Kind::Pod, ns);
+            }
+            ["logs" | "exec"] => Types::Only(WORKLOADS),
             ["explain"] if before.is_empty() => return self.types(&Types::All, ""),
             ["cordon" | "uncordon" | "drain"] | ["top", "node" | "nodes" | "no"] => {
                 return self.names(Kind::Node, "");

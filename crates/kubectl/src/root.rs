@@ -87,6 +87,8 @@ pub(crate) const AVAILABLE: &[&str] = &[
     "replace",
     "wait",
     "edit",
+    "logs",
+    "exec",
 ];
 
 pub(crate) fn run(cluster: &mut Cluster, io: &mut Io, args: &[String]) -> Output {

@@ -76,7 +76,7 @@ fn commands_the_playground_does_not_run_are_not_offered() {
     assert!(
         choices(&s, "kubectl ")
             .iter()
-            .all(|v| v != "logs" && v != "exec")
+            .all(|v| v != "port-forward" && v != "attach")
     );
     assert!(choices(&s, "kubectl ").contains(&"scale".to_string()));
 }
@@ -125,6 +125,14 @@ fn pod_names_complete_to_their_common_prefix_and_list_every_pod() {
     assert!(listed.iter().all(|p| p.starts_with("web-")));
     // Once the prefix is all that is common, Tab adds nothing.
     assert!(!s.complete(&once, once.len()).changes(&once));
+}
+
+#[test]
+fn logs_and_exec_complete_pod_names() {
+    let s = with_web();
+    assert!(tab(&s, "kubectl logs we").starts_with("kubectl logs web-"));
+    assert_eq!(choices(&s, "kubectl exec web-").len(), 2);
+    assert_eq!(tab(&s, "kubectl logs deploy/w"), "kubectl logs deploy/web ");
 }
 
 #[test]
