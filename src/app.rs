@@ -6,6 +6,7 @@ use crate::display_switch::DisplaySwitch;
 use crate::editor::Editor;
 use crate::history::History;
 use crate::i18n::Lang;
+use crate::inspector::Inspector;
 use crate::language_switch::LanguageSwitch;
 use crate::session_bar::{SessionActions, SessionNotice};
 use crate::session_storage;
@@ -114,6 +115,7 @@ pub fn App() -> Html {
                 </div>
                 <ClusterPanel />
             </main>
+            <Inspector />
         </ContextProvider<PlaygroundHandle>>
     }
 }
