@@ -93,6 +93,7 @@ pub fn App() -> Html {
     // The moment the prompt can take a command: the end-to-end tests read this mark.
     use_effect_with((), |_| mark(READY_MARK));
     let s = lang.strings();
+    let inspecting = playground.inspected.is_some();
     html! {
         <ContextProvider<PlaygroundHandle> context={playground}>
             <header class="topbar">
@@ -108,14 +109,14 @@ pub fn App() -> Html {
                 </div>
             </header>
             <SessionNotice />
-            <main class="panes">
+            <main class={classes!("panes", inspecting.then_some("inspecting"))}>
                 <div class="work">
                     <Editor />
                     <Terminal />
                 </div>
                 <ClusterPanel />
+                <Inspector />
             </main>
-            <Inspector />
         </ContextProvider<PlaygroundHandle>>
     }
 }

@@ -44,12 +44,18 @@ pub fn reason(lang: Lang, r: &Reason) -> String {
                 amount(resource, free),
                 amount(resource, *allocatable),
             );
-            match lang {
-                Lang::En => format!(
-                    "not enough {resource}: the pod asks for {req}, only {free} of the node's {all} is not requested yet"
+            match (lang, *in_use == 0) {
+                (Lang::En, true) => format!(
+                    "not enough {resource}: the pod asks for {req}, and the node has {all} in all"
                 ),
-                Lang::Es => format!(
-                    "no hay suficiente {resource}: el pod pide {req} y solo quedan {free} sin reservar de los {all} del nodo"
+                (Lang::Es, true) => format!(
+                    "no hay suficiente {resource}: el pod pide {req} y el nodo tiene {all} en total"
+                ),
+                (Lang::En, false) => format!(
+                    "not enough {resource}: the pod asks for {req}, but only {free} of the node's {all} is still free (other pods' requests hold the rest)"
+                ),
+                (Lang::Es, false) => format!(
+                    "no hay suficiente {resource}: el pod pide {req}, pero solo quedan {free} libres de los {all} del nodo (el resto lo reservan otros pods)"
                 ),
             }
         }
@@ -402,7 +408,7 @@ mod tests {
         };
         assert_eq!(
             reason(Lang::En, &r),
-            "not enough cpu: the pod asks for 100, only 3150m of the node's 4 is not requested yet"
+            "not enough cpu: the pod asks for 100, but only 3150m of the node's 4 is still free (other pods' requests hold the rest)"
         );
         assert!(reason(Lang::Es, &r).starts_with("no hay suficiente cpu"));
         let t = Reason::UntoleratedTaint {
