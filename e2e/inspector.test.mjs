@@ -155,6 +155,9 @@ describe('the inspector', () => {
     assert.match(text, /back-off \d+s restarting failed container=app pod=crash_default/);
     assert.match(text, /Check its command and args/);
     await screenshot(page, 'inspector-why-crashloop');
+    await page.getByRole('button', { name: 'Presenter mode' }).click();
+    await screenshot(page, 'inspector-why-crashloop-presenter');
+    await page.getByRole('button', { name: 'Presenter mode' }).click();
     // The Summary links to the node; clicking it inspects the node.
     await inspector.getByRole('tab', { name: 'Summary' }).click();
     const nodeLink = inspector.getByRole('button', { name: /^timonel-worker2?$/ });
