@@ -168,7 +168,7 @@ fn a_deployment_pod_links_up_to_its_replica_set_and_deployment_and_back_down() {
     let deploy = views_why::owner_of(api, &rs).expect("the ReplicaSet's owner");
     assert_eq!(deploy, ObjRef::new(Kind::Deployment, "default", "web"));
     assert_eq!(views_why::owner_of(api, &deploy), None);
-    assert_eq!(views_why::owned_by(api, &deploy), [rs.clone()]);
+    assert_eq!(views_why::owned_by(api, &deploy), std::slice::from_ref(&rs));
     let pods = views_why::owned_by(api, &rs);
     assert_eq!(pods.len(), 2);
     assert!(pods.iter().all(|p| p.kind == Kind::Pod));
