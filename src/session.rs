@@ -439,6 +439,7 @@ pub fn boot(lang: Lang, history: History, fragment: &str, stored: Option<&str>) 
                 revision: 0,
                 lang,
                 time: r.time,
+                inspected: None,
             }
         }
         None => Playground::new(lang, history),
