@@ -143,8 +143,9 @@ pub enum Verdict {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reason {
     /// NodeResourcesFit: the pod's request does not fit beside what is already requested on the
-    /// node (thousandths: millicores, or millibytes for memory). The numbers are today's, which
-    /// may differ from the moment of the attempt.
+    /// node (thousandths: millicores, or millibytes for memory).
+    // Simplification: the numbers are today's, which may differ from the moment of the attempt
+    // (the trace keeps verdicts, not the node's usage then).
     Insufficient {
         resource: String,
         requested: i128,
