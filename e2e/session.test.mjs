@@ -177,6 +177,42 @@ describe('keeping and sharing work', () => {
     await context.close();
   });
 
+  test('opening a link puts the own session aside, and one click brings it back', async () => {
+    const { context, page, problems } = await openPage();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+    await page.goto(server.url);
+    await prompt(page).waitFor();
+    await pause(page);
+    await run(page, 'kubectl create namespace theirs');
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.getByRole('status').filter({ hasText: 'Link copied' }).waitFor();
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+
+    // The learner's own work in another browser profile, then the trainer's link opened there.
+    const own = await openPage();
+    await own.page.goto(server.url);
+    await prompt(own.page).waitFor();
+    await run(own.page, 'kubectl create namespace mine');
+    await run(own.page, 'echo mine > notes.txt');
+    await own.page.goto('about:blank');
+    await own.page.goto(link);
+    const notice = own.page.getByRole('status').filter({ hasText: 'put aside, not lost' });
+    await notice.waitFor();
+    assert.match(await run(own.page, 'kubectl get ns theirs -o name'), /namespace\/theirs/);
+    await run(own.page, 'kubectl create namespace extra'); // working in the link's session
+    await screenshot(own.page, 'session-link-put-aside');
+    await notice.getByRole('button', { name: 'Back to my session' }).click();
+    await own.page.waitForLoadState('load');
+    await prompt(own.page).waitFor();
+    assert.match(await run(own.page, 'kubectl get ns mine -o name'), /namespace\/mine/);
+    assert.equal(await run(own.page, 'cat notes.txt'), 'mine\n');
+    assert.match(await run(own.page, 'kubectl get ns theirs'), /NotFound|not found/);
+    assert.deepEqual(own.problems, []);
+    assert.deepEqual(problems, []);
+    await own.context.close();
+    await context.close();
+  });
+
   test('a damaged or hostile link gives a message and leaves the own session alone', async () => {
     const { context, page, problems } = await openPage();
     await page.goto(server.url);

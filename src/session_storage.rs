@@ -44,9 +44,12 @@ pub fn boot(lang: Lang, history: History) -> Playground {
     // A link's session is about to overwrite the kept one: put that aside first, so the
     // learner's own work is one click away rather than gone.
     let mut engine = boot.playground.engine.borrow_mut();
-    if engine.notice == Some(Notice::LinkOpened)
+    let link_opened = matches!(engine.notice, Some(Notice::LinkOpened | Notice::Differs))
+        && fragment.starts_with(session::LINK_PREFIX);
+    if link_opened
         && let Some(own) = stored.as_deref()
         && storage.set_item(PUT_ASIDE_KEY, own).is_ok()
+        && engine.notice == Some(Notice::LinkOpened)
     {
         engine.notice = Some(Notice::LinkOpenedOwnPutAside);
     }
