@@ -205,11 +205,12 @@ pub struct Container {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub volume_devices: Vec<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub liveness_probe: Option<Probe>,
+    /// The probes are boxed: rarely set, and an inline `Probe` triples a container's size.
+    pub liveness_probe: Option<Box<Probe>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub readiness_probe: Option<Probe>,
+    pub readiness_probe: Option<Box<Probe>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub startup_probe: Option<Probe>,
+    pub startup_probe: Option<Box<Probe>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

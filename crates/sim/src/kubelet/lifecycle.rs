@@ -939,7 +939,7 @@ fn probes_for(spec: &Container, since: Time) -> Vec<ProbeRt> {
     ]
     .into_iter()
     .filter_map(|(kind, p)| {
-        p.as_ref().map(|p| ProbeRt {
+        p.as_deref().map(|p| ProbeRt {
             kind,
             spec: p.clone(),
             next: since,
