@@ -708,12 +708,15 @@ impl Kubelets {
                 true,
             )),
         };
-        let _ = api.update_arc_with(
+        // The worker follows the version just written, so it keeps no older copy alive.
+        if let Ok(stored) = api.update_arc_with(
             &agent.actor,
             Object::Pod(Box::new(updated)),
             true,
             &Default::default(),
-        );
+        ) {
+            worker.refresh(&stored);
+        }
         for i in worker.active() {
             worker.ctrs[i].next = Some((now, Step::Pull));
         }
@@ -886,12 +889,16 @@ impl Kubelets {
                     spec: pod.spec.clone(),
                     status: Some(status),
                 };
-                let _ = api.update_arc_with(
+                // The worker follows the version just written, so it keeps no older copy
+                // alive.
+                if let Ok(stored) = api.update_arc_with(
                     actor,
                     Object::Pod(Box::new(updated)),
                     true,
                     &Default::default(),
-                );
+                ) {
+                    worker.refresh(&stored);
+                }
             }
         }
         if all_stopped {
