@@ -39,10 +39,37 @@ pub const COMBINED_PREFIX: &str = "(combined from similar events): ";
 
 /// `aggregateRecord`: the distinct messages (as hashes) of similar events and the last time one
 /// was seen.
+/// The messages are kept inline (at most [`AGGREGATE_MAX_EVENTS`]): no allocation per record.
 #[derive(Clone, Debug, Default)]
 struct AggregateRecord {
-    messages: Vec<u64>,
+    messages: [u64; AGGREGATE_MAX_EVENTS],
+    len: usize,
     last: Time,
+}
+
+impl AggregateRecord {
+    fn messages(&self) -> &[u64] {
+        self.messages.get(..self.len).unwrap_or_default()
+    }
+
+    /// `localKeys.Insert`: adds a message not seen yet; returns how many are known.
+    fn insert(&mut self, message: u64) -> usize {
+        if !self.messages().contains(&message)
+            && let Some(slot) = self.messages.get_mut(self.len)
+        {
+            *slot = message;
+            self.len += 1;
+        }
+        self.len
+    }
+
+    /// `localKeys.PopAny`: forgets the oldest message.
+    fn pop_oldest(&mut self) {
+        if self.len > 0 {
+            self.messages.copy_within(1..self.len, 0);
+            self.len -= 1;
+        }
+    }
 }
 
 /// A least-recently-used cache keyed by hashes (golang groupcache's `lru.Cache`: `Get` and
@@ -227,16 +254,13 @@ pub fn record(
     if now.since(record.last) > Duration::seconds(AGGREGATE_INTERVAL_SECONDS) {
         record = AggregateRecord::default();
     }
-    if !record.messages.contains(&message_hash) {
-        record.messages.push(message_hash);
-    }
     record.last = now;
-    let combined = record.messages.len() >= AGGREGATE_MAX_EVENTS;
+    let combined = record.insert(message_hash) >= AGGREGATE_MAX_EVENTS;
     if combined {
         // `localKeys.PopAny()`: the set stays just under the threshold.
         // Simplification: upstream drops an arbitrary message (Go map order); Timonel drops the
         // oldest, deterministically.
-        record.messages.remove(0);
+        record.pop_oldest();
     }
     api.event_cache.aggregates.insert(aggregate_key, record);
     let combined_message;
