@@ -1466,7 +1466,7 @@ fn to_state(s: &CState) -> ContainerState {
 
 fn terminated(t: &Term) -> ContainerState {
     ContainerState {
-        terminated: Some(ContainerStateTerminated {
+        terminated: Some(Box::new(ContainerStateTerminated {
             exit_code: t.code,
             signal: None,
             reason: Some(t.reason.clone()),
@@ -1474,7 +1474,7 @@ fn terminated(t: &Term) -> ContainerState {
             started_at: (t.started != Time::ZERO).then(|| t.started.rfc3339()),
             finished_at: Some(t.finished.rfc3339()),
             container_id: Some(t.id.clone()),
-        }),
+        })),
         ..Default::default()
     }
 }
