@@ -6,6 +6,7 @@ use crate::display_switch::DisplaySwitch;
 use crate::editor::Editor;
 use crate::history::History;
 use crate::i18n::Lang;
+use crate::inspector::Inspector;
 use crate::language_switch::LanguageSwitch;
 use crate::session_bar::{SessionActions, SessionNotice};
 use crate::session_storage;
@@ -92,6 +93,7 @@ pub fn App() -> Html {
     // The moment the prompt can take a command: the end-to-end tests read this mark.
     use_effect_with((), |_| mark(READY_MARK));
     let s = lang.strings();
+    let inspecting = playground.inspected.is_some();
     html! {
         <ContextProvider<PlaygroundHandle> context={playground}>
             <header class="topbar">
@@ -107,12 +109,13 @@ pub fn App() -> Html {
                 </div>
             </header>
             <SessionNotice />
-            <main class="panes">
+            <main class={classes!("panes", inspecting.then_some("inspecting"))}>
                 <div class="work">
                     <Editor />
                     <Terminal />
                 </div>
                 <ClusterPanel />
+                <Inspector />
             </main>
         </ContextProvider<PlaygroundHandle>>
     }

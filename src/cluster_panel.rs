@@ -3,9 +3,11 @@
 use crate::activity_feed::ActivityFeed;
 use crate::events_table::EventsTable;
 use crate::i18n::Strings;
-use crate::state::use_playground;
+use crate::state::{Action, use_playground};
 use crate::time_controls::TimeControls;
+use sim::api::Kind;
 use sim::views::{NodeView, PodView};
+use sim::views_why::ObjRef;
 use yew::prelude::*;
 
 /// The colour family of a pod's STATUS, for its tile.
@@ -25,15 +27,54 @@ fn status_class(pod: &PodView) -> &'static str {
     }
 }
 
+/// A pod's tile: a button that opens the inspector on it.
+fn pod_tile(
+    pod: &PodView,
+    s: &Strings,
+    inspected: Option<&ObjRef>,
+    on_inspect: &Callback<ObjRef>,
+) -> Html {
+    let target = ObjRef::new(Kind::Pod, pod.namespace.as_str(), pod.name.as_str());
+    let current = inspected == Some(&target);
+    let onclick = {
+        let on_inspect = on_inspect.clone();
+        Callback::from(move |_| on_inspect.emit(target.clone()))
+    };
+    html! {
+        <li key={pod.uid.clone()}>
+            <button type="button" class={classes!("pod", status_class(pod), current.then_some("inspected"))}
+                aria-pressed={current.to_string()}
+                title={format!("{}/{} · {} · {} — {}", pod.namespace, pod.name, pod.ready, pod.status, s.inspect_hint)}
+                {onclick}>
+                <span class="pod-name">{&pod.name}</span>
+                <span class="pod-status">{&pod.status}</span>
+            </button>
+        </li>
+    }
+}
+
 #[derive(Properties, PartialEq)]
 struct NodeCardProps {
     node: NodeView,
     strings: &'static Strings,
+    inspected: Option<ObjRef>,
+    on_inspect: Callback<ObjRef>,
 }
 
 #[function_component]
 fn NodeCard(props: &NodeCardProps) -> Html {
-    let NodeCardProps { node, strings: s } = props;
+    let NodeCardProps {
+        node,
+        strings: s,
+        inspected,
+        on_inspect,
+    } = props;
+    let target = ObjRef::new(Kind::Node, "", node.name.as_str());
+    let current = inspected.as_ref() == Some(&target);
+    let onclick = {
+        let on_inspect = on_inspect.clone();
+        Callback::from(move |_| on_inspect.emit(target.clone()))
+    };
     let role = if node.roles.contains("control-plane") {
         s.role_control_plane
     } else {
@@ -42,19 +83,14 @@ fn NodeCard(props: &NodeCardProps) -> Html {
     let not_ready = node.status != "Ready";
     html! {
         <li class={classes!("node", not_ready.then_some("node-not-ready"))}>
-            <div class="node-head">
+            <button type="button" class={classes!("node-head", current.then_some("inspected"))}
+                aria-pressed={current.to_string()} title={s.inspect_hint} {onclick}>
                 <span class="node-name">{&node.name}</span>
                 <span class="node-status">{&node.status}</span>
-            </div>
+            </button>
             <span class="node-role">{role}</span>
             <ul class="pods" aria-label={format!("{} {}", s.pods_on, node.name)}>
-                { for node.pods.iter().map(|pod| html! {
-                    <li key={pod.uid.clone()} class={classes!("pod", status_class(pod))}
-                        title={format!("{}/{} · {} · {}", pod.namespace, pod.name, pod.ready, pod.status)}>
-                        <span class="pod-name">{&pod.name}</span>
-                        <span class="pod-status">{&pod.status}</span>
-                    </li>
-                }) }
+                { for node.pods.iter().map(|pod| pod_tile(pod, s, inspected.as_ref(), on_inspect)) }
             </ul>
         </li>
     }
@@ -66,6 +102,12 @@ pub fn ClusterPanel() -> Html {
     let s = playground.lang.strings();
     let engine = playground.engine.borrow();
     let cluster = &engine.shell.cluster;
+    let inspected = playground.inspected.clone();
+    let on_inspect = {
+        let playground = playground.clone();
+        Callback::from(move |r: ObjRef| playground.dispatch(Action::Inspect(Some(r))))
+    };
+    let unscheduled = sim::views_why::unscheduled_pods(cluster.api());
     html! {
         <section class="cluster" aria-labelledby="cluster-heading">
             <h2 id="cluster-heading">
@@ -76,9 +118,18 @@ pub fn ClusterPanel() -> Html {
             <ul class="nodes">
                 { for cluster.node_views().into_iter().map(|node| {
                     let key = node.uid.clone();
-                    html! { <NodeCard {key} {node} strings={s} /> }
+                    html! {
+                        <NodeCard {key} {node} strings={s} inspected={inspected.clone()}
+                            on_inspect={on_inspect.clone()} />
+                    }
                 }) }
             </ul>
+            if !unscheduled.is_empty() {
+                <h3>{s.unscheduled_heading}</h3>
+                <ul class="pods unscheduled" aria-label={s.unscheduled_label}>
+                    { for unscheduled.iter().map(|pod| pod_tile(pod, s, inspected.as_ref(), &on_inspect)) }
+                </ul>
+            }
             <EventsTable />
             <ActivityFeed />
         </section>

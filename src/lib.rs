@@ -13,6 +13,7 @@ pub mod editor_state;
 pub mod events_table;
 pub mod history;
 pub mod i18n;
+pub mod inspector;
 pub mod language_switch;
 pub mod session;
 pub mod session_bar;
@@ -22,6 +23,7 @@ pub mod starters;
 pub mod state;
 pub mod terminal;
 pub mod time_controls;
+pub mod why_text;
 pub mod yaml_highlight;
 
 /// Installs the crash handler and mounts the app on `#app`.

@@ -24,6 +24,8 @@ use std::rc::Rc;
 pub const FORMAT: u32 = 1;
 /// Where the session is kept (the format is inside, so a future page can explain a mismatch).
 pub const STORAGE_KEY: &str = "timonel.session";
+/// Where the kept session waits while a share link's session replaces it.
+pub const PUT_ASIDE_KEY: &str = "timonel.session.put-aside";
 /// The URL fragment's prefix for a shared session.
 pub const LINK_PREFIX: &str = "#s=";
 /// At most this many events are recorded (a run of ticks is one event).
@@ -372,6 +374,9 @@ pub enum Notice {
     /// The link was refused; the kept session (if any) was restored instead.
     Link(Refusal),
     LinkOpened,
+    /// The link was opened and the user's own session was put aside under
+    /// [`PUT_ASIDE_KEY`], to go back to.
+    LinkOpenedOwnPutAside,
     /// A replay did not reach the cluster it was saved with.
     Differs,
     /// The share link, copied to the clipboard.
@@ -439,6 +444,7 @@ pub fn boot(lang: Lang, history: History, fragment: &str, stored: Option<&str>) 
                 revision: 0,
                 lang,
                 time: r.time,
+                inspected: None,
             }
         }
         None => Playground::new(lang, history),

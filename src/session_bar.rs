@@ -23,6 +23,7 @@ pub fn notice_text(s: &Strings, notice: &Notice) -> (&'static str, bool) {
         Notice::Link(Refusal::OtherVersion) => (s.notice_link_other_version, true),
         Notice::Link(Refusal::TooLarge) => (s.notice_link_too_large, true),
         Notice::LinkOpened => (s.notice_link_opened, false),
+        Notice::LinkOpenedOwnPutAside => (s.notice_link_opened_own_put_aside, false),
         Notice::Differs => (s.notice_differs, true),
         Notice::Copied => (s.notice_copied, false),
         Notice::CopyRefused(_) => (s.notice_copy_refused, true),
@@ -137,6 +138,12 @@ pub fn SessionNotice() -> Html {
                 if let Notice::CopyRefused(link) = notice {
                     <input class="share-link" type="text" readonly=true value={link.clone()}
                            aria-label={s.share_link_label} />
+                }
+                if *notice == Notice::LinkOpenedOwnPutAside {
+                    <button type="button" class="restore-own"
+                            onclick={Callback::from(|_| crate::session_storage::restore_put_aside())}>
+                        {s.restore_own_session}
+                    </button>
                 }
                 <button type="button" class="notice-dismiss" onclick={dismiss.clone()}>
                     {s.notice_dismiss}

@@ -3,7 +3,7 @@
 
 use crate::history::History;
 use crate::i18n::Lang;
-use crate::session::{self, Notice, Refusal, STORAGE_KEY};
+use crate::session::{self, Notice, PUT_ASIDE_KEY, Refusal, STORAGE_KEY};
 use crate::state::{Playground, PlaygroundHandle};
 use gloo::storage::{LocalStorage, Storage};
 use yew::prelude::*;
@@ -41,10 +41,32 @@ pub fn boot(lang: Lang, history: History) -> Playground {
     if boot.forget_stored || crashed {
         let _ = storage.remove_item(STORAGE_KEY);
     }
+    // A link's session is about to overwrite the kept one: put that aside first, so the
+    // learner's own work is one click away rather than gone.
+    let mut engine = boot.playground.engine.borrow_mut();
+    if engine.notice == Some(Notice::LinkOpened)
+        && let Some(own) = stored.as_deref()
+        && storage.set_item(PUT_ASIDE_KEY, own).is_ok()
+    {
+        engine.notice = Some(Notice::LinkOpenedOwnPutAside);
+    }
+    drop(engine);
     if crashed {
         boot.playground.engine.borrow_mut().notice = Some(Notice::Stored(Refusal::Crashed));
     }
     boot.playground
+}
+
+/// Brings back the session put aside when a link was opened: it becomes the kept session and
+/// the page starts again from it.
+pub fn restore_put_aside() {
+    let storage = LocalStorage::raw();
+    if let Ok(Some(own)) = storage.get_item(PUT_ASIDE_KEY)
+        && storage.set_item(STORAGE_KEY, &own).is_ok()
+    {
+        let _ = storage.remove_item(PUT_ASIDE_KEY);
+        let _ = gloo::utils::window().location().reload();
+    }
 }
 
 /// Writes the session to localStorage whenever it or the time controls change. Best effort:

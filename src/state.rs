@@ -9,6 +9,7 @@ use crate::history::History;
 use crate::i18n::Lang;
 use crate::session::{Event, Recorder};
 use sim::views::Activity;
+use sim::views_why::ObjRef;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -123,6 +124,8 @@ pub struct Playground {
     pub revision: u64,
     pub lang: Lang,
     pub time: TimeFlow,
+    /// The object the inspector shows, if it is open (a UI choice: not part of the session).
+    pub inspected: Option<ObjRef>,
 }
 
 impl PartialEq for Playground {
@@ -131,6 +134,7 @@ impl PartialEq for Playground {
             && self.revision == other.revision
             && self.lang == other.lang
             && self.time == other.time
+            && self.inspected == other.inspected
     }
 }
 
@@ -157,6 +161,8 @@ pub enum Action {
     Editor(EditorAction),
     /// Shows (or, with `None`, dismisses) a message about keeping and sharing the session.
     Notify(Option<crate::session::Notice>),
+    /// Opens the inspector on an object, or closes it (`None`).
+    Inspect(Option<ObjRef>),
 }
 
 impl Playground {
@@ -171,6 +177,7 @@ impl Playground {
             revision: 0,
             lang,
             time: TimeFlow::default(),
+            inspected: None,
         }
     }
 
@@ -245,6 +252,10 @@ impl Reducible for Playground {
                 self.engine.borrow_mut().editor_action(action);
                 self.touched()
             }
+            Action::Inspect(inspected) => Rc::new(Playground {
+                inspected,
+                ..(*self).clone()
+            }),
             Action::SetLang(lang) => Rc::new(Playground {
                 lang,
                 ..(*self).clone()

@@ -43,18 +43,64 @@ pub fn Terminal() -> Html {
     let scroller = use_node_ref();
 
     let cursor = use_mut_ref(Cursor::default);
+    // Tab completion: the choices a second Tab listed (shown below the prompt), whether the
+    // last key was Tab, and whether Escape asked that the next Tab leave the terminal.
+    let choices = use_state(Vec::<String>::new);
+    let tab = use_mut_ref(TabState::default);
 
     let onkeydown = {
         let playground = playground.clone();
         let input = input.clone();
         let cursor = cursor.clone();
+        let choices = choices.clone();
+        let tab = tab.clone();
         Callback::from(move |e: KeyboardEvent| {
             let Some(field) = input.cast::<HtmlInputElement>() else {
                 return;
             };
+            let key = e.key();
+            let plain = !e.ctrl_key() && !e.alt_key() && !e.meta_key();
+            if key == "Tab" && plain && !e.shift_key() {
+                let mut state = tab.borrow_mut();
+                let leave = std::mem::take(&mut state.leave);
+                // Tab on an empty line, or after Escape, moves focus on as usual; Shift-Tab
+                // always does.
+                if leave || field.value().trim().is_empty() {
+                    state.last_was_tab = false;
+                    return;
+                }
+                e.prevent_default();
+                let line = field.value();
+                let at = byte_offset(&line, field.selection_start().ok().flatten());
+                let completion = playground.engine.borrow().shell.complete(&line, at);
+                if completion.changes(&line) {
+                    let (new_line, end) = completion.apply(&line);
+                    field.set_value(&new_line);
+                    let end = utf16_len(&new_line[..end]);
+                    let _ = field.set_selection_range(end, end);
+                    cursor.borrow_mut().reset();
+                    choices.set(Vec::new());
+                } else if completion.ambiguous() && state.last_was_tab {
+                    choices.set(completion.choices);
+                }
+                state.last_was_tab = true;
+                return;
+            }
+            {
+                let mut state = tab.borrow_mut();
+                state.last_was_tab = false;
+                if key != "Shift" {
+                    state.leave = key == "Escape";
+                }
+            }
             let ctrl = e.ctrl_key() && !e.alt_key() && !e.meta_key();
-            let recalled = match (e.key().as_str(), ctrl) {
+            let recalled = match (key.as_str(), ctrl) {
+                ("Escape", _) => {
+                    choices.set(Vec::new());
+                    return;
+                }
                 ("Enter", _) => {
+                    choices.set(Vec::new());
                     cursor.borrow_mut().reset();
                     let line = field.value();
                     field.set_value("");
@@ -71,6 +117,7 @@ pub fn Terminal() -> Html {
                 }
                 // Ctrl-C copies when text is selected; otherwise it abandons the line.
                 ("c", true) if !text_selected() => {
+                    choices.set(Vec::new());
                     cursor.borrow_mut().reset();
                     let line = field.value();
                     field.set_value("");
@@ -122,10 +169,10 @@ pub fn Terminal() -> Html {
         Callback::from(move |_: InputEvent| cursor.borrow_mut().reset())
     };
 
-    // Keep the newest output in view.
+    // Keep the newest output (and listed completions) in view.
     {
         let scroller = scroller.clone();
-        use_effect_with(playground.revision, move |_| {
+        use_effect_with((playground.revision, choices.len()), move |_| {
             if let Some(el) = scroller.cast::<web_sys::Element>() {
                 el.set_scroll_top(el.scroll_height());
             }
@@ -158,8 +205,20 @@ pub fn Terminal() -> Html {
                 <div class="prompt-line">
                     <span class="prompt" aria-hidden="true">{"$ "}</span>
                     <input ref={input} id="command" class="command-input" type="text"
-                        aria-label={s.command_label} autocomplete="off" autocapitalize="off"
+                        aria-label={s.command_label} aria-describedby="completion-hint"
+                        autocomplete="off" autocapitalize="off"
                         spellcheck="false" autofocus=true {onkeydown} {oninput} {onpaste} />
+                </div>
+                <p id="completion-hint" class="visually-hidden">{s.completion_hint}</p>
+                <div class="completion" aria-live="polite">
+                    if !choices.is_empty() {
+                        <p class="visually-hidden">
+                            {format!("{} {}", choices.len(), s.completion_choices)}
+                        </p>
+                        <ul class="completion-choices">
+                            { for choices.iter().map(|c| html! { <li>{c}</li> }) }
+                        </ul>
+                    }
                 </div>
             </div>
         </section>
@@ -173,4 +232,32 @@ fn text_selected() -> bool {
         .ok()
         .flatten()
         .is_some_and(|sel| !sel.is_collapsed())
+}
+
+/// Tab completion's memory between keys.
+#[derive(Default)]
+struct TabState {
+    /// The previous key was Tab: a Tab that cannot add to the line lists the choices.
+    last_was_tab: bool,
+    /// Escape was pressed: the next Tab leaves the terminal.
+    leave: bool,
+}
+
+/// The byte offset of a UTF-16 cursor position (the input's `selectionStart`); none: the end.
+fn byte_offset(line: &str, utf16: Option<u32>) -> usize {
+    let Some(target) = utf16 else {
+        return line.len();
+    };
+    let mut units = 0u32;
+    for (i, c) in line.char_indices() {
+        if units >= target {
+            return i;
+        }
+        units += c.len_utf16() as u32;
+    }
+    line.len()
+}
+
+fn utf16_len(text: &str) -> u32 {
+    text.encode_utf16().count() as u32
 }

@@ -338,11 +338,11 @@ fn view(config: &KubeConfig, rest: &[String]) -> Output {
     match output {
         "" | "yaml" => Output::ok(yaml::to_string(&value)),
         "json" => Output::ok(crate::printers::json::to_string(&value)),
-        o if o.starts_with("jsonpath=") => {
-            let template = &o["jsonpath=".len()..];
-            match jsonpath::render(template, &value) {
+        o if jsonpath::template_of(o).is_some() => {
+            let (template, as_json) = jsonpath::template_of(o).unwrap_or_default();
+            match jsonpath::print_template(template, as_json, &value) {
                 Ok(text) => Output::ok(text),
-                Err(e) => Output::error(format!("error parsing jsonpath {template}, {e}")),
+                Err(e) => Output::error(e),
             }
         }
         other => Output::error(format!(

@@ -68,6 +68,18 @@ fn set(parsed: &mut Parsed, spec: &FlagSpec, value: &str) -> Result<(), String> 
 
 /// Parses `words` against `specs`; the error is pflag's message (without `error: `).
 pub fn parse(specs: &[FlagSpec], words: &[String]) -> Result<Parsed, String> {
+    let as_cli = |s: &FlagSpec| crate::generators::cli::Flag {
+        name: s.name,
+        short: s.shorthand,
+        kind: match s.kind {
+            FlagKind::Bool => crate::generators::cli::Kind::Bool,
+            FlagKind::String => crate::generators::cli::Kind::String,
+        },
+        no_opt: None,
+    };
+    if crate::generators::cli::captured(&specs.iter().map(as_cli).collect::<Vec<_>>()) {
+        return Err("flags captured".to_string());
+    }
     let mut parsed = Parsed::default();
     let mut rest = words.iter();
     while let Some(word) = rest.next() {

@@ -68,7 +68,8 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
         "jsonpath" | "custom-columns" | "go-template" | "template" | "jsonpath-as-json" => {
             return Output::error("template format specified but no template given");
         }
-        other if other.starts_with("jsonpath=") || other.starts_with("custom-columns=") => {}
+        other if jsonpath::template_of(other).is_some() || other.starts_with("custom-columns=") => {
+        }
         "go-template-file" | "jsonpath-file" | "kyaml" | "templatefile" | "custom-columns-file" => {
             return Output::error(format!(
                 "-o {output} is not available in this playground yet; use -o wide, -o yaml, -o json, -o name, -o jsonpath=… or -o custom-columns=…"
@@ -405,15 +406,15 @@ fn print_generic(objects: &[&Object], single_item: bool, format: &str) -> Result
             "metadata": { "resourceVersion": "" },
         })
     };
-    Ok(if let Some(template) = format.strip_prefix("jsonpath=") {
-        let template = strip_shell_quotes(template);
-        jsonpath::render(template, &value)
-            .map_err(|e| format!("error parsing jsonpath {template}, {e}"))?
-    } else if format == "json" {
-        printers::json::to_string(&value)
-    } else {
-        printers::yaml::to_string(&value)
-    })
+    Ok(
+        if let Some((template, as_json)) = jsonpath::template_of(format) {
+            jsonpath::print_template(strip_shell_quotes(template), as_json, &value)?
+        } else if format == "json" {
+            printers::json::to_string(&value)
+        } else {
+            printers::yaml::to_string(&value)
+        },
+    )
 }
 
 /// kubectl's `--sort-by` comparison: numbers numerically, strings lexically, missing first.

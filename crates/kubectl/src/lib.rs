@@ -3,6 +3,7 @@
 //! Only `execute` touches the cluster. Printing is a pure function into a `String`, so the web
 //! app, the native CLI and the transcript tests all show exactly the same text.
 
+mod complete;
 mod config;
 mod coreutils;
 mod delete;
@@ -12,6 +13,7 @@ mod drain;
 mod edit;
 mod errors;
 mod events;
+mod exec;
 mod explain;
 pub mod export;
 mod files;
@@ -19,6 +21,7 @@ mod flags;
 mod generators;
 mod get;
 mod lexer;
+mod logs;
 mod manifest;
 mod mutate;
 mod nodes;
@@ -36,6 +39,7 @@ mod verb_help;
 mod version;
 mod wait;
 
+pub use complete::{Completion, complete};
 pub use config::KubeConfig;
 pub use edit::Editor;
 pub use events::{EventRow, recent as recent_events};

@@ -2,14 +2,14 @@
 
 use crate::shell::Io;
 use crate::{
-    Output, config, delete, describe, drain, edit, events, explain, generators, get, manifest,
-    mutate, nodes, patch, replace, scale, taint, top, version, wait,
+    Output, config, delete, describe, drain, edit, events, exec, explain, generators, get, logs,
+    manifest, mutate, nodes, patch, replace, scale, taint, top, version, wait,
 };
 use sim::Cluster;
 
 /// kubectl's subcommands in the order kubectl registers them, which is the order its
 /// "Did you mean this?" suggestions come in.
-const COMMANDS: &[&str] = &[
+pub(crate) const COMMANDS: &[&str] = &[
     "create",
     "expose",
     "run",
@@ -54,6 +54,41 @@ const COMMANDS: &[&str] = &[
     "version",
     "kuberc",
     "options",
+];
+
+/// The subcommands `dispatch` runs (the rest of [`COMMANDS`] say they are not available yet);
+/// Tab completion offers these. A test in `complete.rs` keeps the two in step.
+pub(crate) const AVAILABLE: &[&str] = &[
+    "version",
+    "create",
+    "apply",
+    "run",
+    "expose",
+    "get",
+    "delete",
+    "scale",
+    "describe",
+    "label",
+    "annotate",
+    "set",
+    "rollout",
+    "cordon",
+    "uncordon",
+    "api-resources",
+    "events",
+    "taint",
+    "drain",
+    "top",
+    "explain",
+    "config",
+    "cluster-info",
+    "api-versions",
+    "patch",
+    "replace",
+    "wait",
+    "edit",
+    "logs",
+    "exec",
 ];
 
 pub(crate) fn run(cluster: &mut Cluster, io: &mut Io, args: &[String]) -> Output {
@@ -110,6 +145,8 @@ fn dispatch(cluster: &mut Cluster, io: &mut Io, args: &[String]) -> Output {
         "replace" => replace::run(cluster, io, rest),
         "wait" => wait::run(cluster, rest),
         "edit" => edit::run(cluster, io, rest),
+        "logs" => logs::run(cluster, rest),
+        "exec" => exec::run(cluster, rest),
         known if COMMANDS.contains(&known) => Output::error(format!(
             "\"kubectl {known}\" is not available in this playground yet; try \"kubectl version\""
         )),
@@ -189,6 +226,8 @@ fn help() -> String {
      \x20 cordon        Mark a node as unschedulable (uncordon: schedulable again)\n\
      \x20 drain         Cordon a node and evict its pods before maintenance\n\
      \x20 taint         Add or remove taints that keep pods off nodes\n\
+     \x20 logs          Print what a container wrote (-f follows, -p the run before a restart)\n\
+     \x20 exec          Run a command in a running container (kubectl exec POD -- ls /)\n\
      \x20 top           Show CPU and memory usage of nodes and pods\n\
      \x20 explain       Describe the fields of a resource type\n\
      \x20 config        Read or change the kubeconfig (contexts, default namespace)\n\

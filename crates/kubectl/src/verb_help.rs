@@ -54,6 +54,43 @@ pub fn text(verb: &str) -> String {
              \n\
              Usage:\n  kubectl set resources TYPE/NAME [-c CONTAINER] --limits=cpu=200m,memory=512Mi --requests=cpu=100m\n"
         }
+        "logs" => {
+            "Print what a container wrote to its standard output and error.\n\
+         \n\
+         In the playground, a container's output follows from its image and command: nginx prints\n\
+         its startup lines, a shell loop prints as the virtual clock moves. -f moves the clock\n\
+         while it follows.\n\
+         \n\
+         Usage:\n\
+         \x20 kubectl logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER] [options]\n\
+         \n\
+         Examples:\n\
+         \x20 kubectl logs web                     # the pod's only (or default) container\n\
+         \x20 kubectl logs web -c sidecar          # one container of a multi-container pod\n\
+         \x20 kubectl logs deploy/web --tail=20    # a pod of the deployment\n\
+         \x20 kubectl logs -l app=web --prefix     # every pod with the label (10 lines each)\n\
+         \x20 kubectl logs web -p                  # the run before the last restart\n\
+         \n\
+         Flags used here: -c, --all-containers, --all-pods, -f, -p, -l, --tail, --since,\n\
+         --since-time, --timestamps, --prefix, --limit-bytes, --max-log-requests.\n"
+        }
+        "exec" => {
+            "Run a command in a running container and print what it prints.\n\
+         \n\
+         In the playground a container answers from a model of its image: a shell (sh, and bash\n\
+         where the image has it), ls, cat of the files the container has (its config maps and\n\
+         secrets included), env, hostname, date, echo and friends. There is no interactive\n\
+         terminal: -it is accepted, and a shell without a command reads end-of-input and exits.\n\
+         \n\
+         Usage:\n\
+         \x20 kubectl exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]\n\
+         \n\
+         Examples:\n\
+         \x20 kubectl exec web -- ls /\n\
+         \x20 kubectl exec web -c sidecar -- cat /etc/hostname\n\
+         \x20 kubectl exec deploy/web -- env\n\
+         \x20 kubectl exec web -- sh -c 'echo $HOSTNAME; exit 3'\n"
+        }
         _ => more_text(verb),
     };
     body.to_string()

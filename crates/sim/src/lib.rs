@@ -22,6 +22,7 @@ pub mod rng;
 pub mod scheduler;
 pub mod version;
 pub mod views;
+pub mod views_why;
 
 pub use api::{Kind, Object, Resource};
 pub use apiserver::{

@@ -221,8 +221,37 @@ fn set(parsed: &mut Parsed, spec: &Flag, value: &str) -> Result<(), String> {
     Ok(())
 }
 
+thread_local! {
+    /// While [`capture_flags`] runs a command: the flags of the first parse, which then stops.
+    static CAPTURE: std::cell::RefCell<Option<Option<Vec<Flag>>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The flags `run` parses first: the command stops at that parse (an error), so nothing it
+/// would do after runs. Tab completion learns each command's flags this way, from the same
+/// definitions the commands parse with.
+pub(crate) fn capture_flags(run: impl FnOnce()) -> Option<Vec<Flag>> {
+    CAPTURE.with(|c| *c.borrow_mut() = Some(None));
+    run();
+    CAPTURE.with(|c| c.borrow_mut().take().flatten())
+}
+
+/// Records `specs` when a capture is on; whether the parse must stop.
+pub(crate) fn captured(specs: &[Flag]) -> bool {
+    CAPTURE.with(|c| match c.borrow_mut().as_mut() {
+        Some(slot) => {
+            slot.get_or_insert_with(|| specs.to_vec());
+            true
+        }
+        None => false,
+    })
+}
+
 /// Parses `words` against `specs` (plus the global flags); the error is pflag's message.
 pub fn parse(specs: &[Flag], words: &[String]) -> Result<Parsed, String> {
+    if captured(specs) {
+        return Err("flags captured".to_string());
+    }
     let find_long = |name: &str| specs.iter().chain(GLOBAL).find(|s| s.name == name);
     let find_short = |c: char| specs.iter().chain(GLOBAL).find(|s| s.short == Some(c));
     let mut parsed = Parsed::default();

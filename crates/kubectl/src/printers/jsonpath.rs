@@ -397,15 +397,12 @@ fn compact_json(out: &mut String, v: &Value) {
     }
 }
 
-fn execute(nodes: &[Node], current: &Value, out: &mut String) {
+/// `JSONPath.FindResults`: one result set per action, text included, ranges unrolled per item.
+fn find_results(nodes: &[Node], current: &Value, out: &mut Vec<Vec<Value>>) {
     for node in nodes {
         match node {
-            Node::Text(t) => out.push_str(t),
-            Node::Path(segs) => {
-                let results = segs.iter().fold(vec![current.clone()], apply);
-                let texts: Vec<String> = results.iter().map(text_of).collect();
-                out.push_str(&texts.join(" "));
-            }
+            Node::Text(t) => out.push(vec![Value::String(t.clone())]),
+            Node::Path(segs) => out.push(segs.iter().fold(vec![current.clone()], apply)),
             Node::Range(segs, body) => {
                 let mut results = segs.iter().fold(vec![current.clone()], apply);
                 if results.len() == 1
@@ -414,18 +411,37 @@ fn execute(nodes: &[Node], current: &Value, out: &mut String) {
                     results = items.clone();
                 }
                 for item in &results {
-                    execute(body, item, out);
+                    find_results(body, item, out);
                 }
             }
         }
     }
 }
 
-/// `-o jsonpath=TEMPLATE` over one object or a List.
-pub fn render(template: &str, root: &Value) -> Result<String, String> {
+fn results_of(template: &str, root: &Value) -> Result<Vec<Vec<Value>>, String> {
     let nodes = parse(template)?;
+    let mut sets = Vec::new();
+    find_results(&nodes, root, &mut sets);
+    Ok(sets)
+}
+
+/// `-o jsonpath=TEMPLATE` over one object or a List: each result as text, a set's results
+/// separated by spaces (`JSONPath.PrintResults`).
+pub fn render(template: &str, root: &Value) -> Result<String, String> {
     let mut out = String::new();
-    execute(&nodes, root, &mut out);
+    for set in results_of(template, root)? {
+        let texts: Vec<String> = set.iter().map(text_of).collect();
+        out.push_str(&texts.join(" "));
+    }
+    Ok(out)
+}
+
+/// `-o jsonpath-as-json=TEMPLATE`: every result set as an indented JSON array on its own lines.
+pub fn render_as_json(template: &str, root: &Value) -> Result<String, String> {
+    let mut out = String::new();
+    for set in results_of(template, root)? {
+        out.push_str(&crate::printers::json::to_string(&Value::Array(set)));
+    }
     Ok(out)
 }
 
@@ -459,6 +475,25 @@ pub fn relaxed(expr: &str) -> String {
     } else {
         format!(".{e}")
     }
+}
+
+/// The template of a `-o jsonpath=…` or `-o jsonpath-as-json=…` value, and whether its results
+/// print as JSON.
+pub fn template_of(output: &str) -> Option<(&str, bool)> {
+    match output.strip_prefix("jsonpath=") {
+        Some(t) => Some((t, false)),
+        None => output.strip_prefix("jsonpath-as-json=").map(|t| (t, true)),
+    }
+}
+
+/// `value` through a template, as text or as JSON; errors in kubectl's words (without `error: `).
+pub fn print_template(template: &str, as_json: bool, value: &Value) -> Result<String, String> {
+    let printed = if as_json {
+        render_as_json(template, value)
+    } else {
+        render(template, value)
+    };
+    printed.map_err(|e| format!("error parsing jsonpath {template}, {e}"))
 }
 
 #[cfg(test)]

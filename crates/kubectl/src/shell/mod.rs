@@ -463,6 +463,13 @@ fn write_to(files: &mut Files, path: &str, text: &str) {
     files.write(path, contents);
 }
 
+/// The programs `Ctx::program` knows (Tab completion offers them; a test in `complete.rs`
+/// keeps the list in step with its match).
+pub(crate) const PROGRAMS: &[&str] = &[
+    "kubectl", "k", "ls", "cat", "rm", "mkdir", "echo", "sleep", "grep", "head", "tail", "wc",
+    "sort", "uniq", "cut", "base64", "tee", "printf", "true", "false", "export", "unset",
+];
+
 impl Ctx<'_> {
     /// Expands a redirection target, which must be one word.
     fn target(&mut self, word: &Word, stderr: &mut String) -> Result<String, Output> {

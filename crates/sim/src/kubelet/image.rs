@@ -264,7 +264,7 @@ impl ImageBehavior for DefaultImages {
             Some("sh" | "bash" | "ash") => {
                 if argv.get(1).map(String::as_str) == Some("-c") {
                     let script = argv.get(2).cloned().unwrap_or_default();
-                    return run_script(&script);
+                    return run_script(&script, &c.image);
                 }
                 return exits_after(Duration::ZERO, 0);
             }
@@ -338,7 +338,7 @@ fn is_builtin(bin: &str) -> bool {
 }
 
 /// `sleep` durations: `5`, `1.5`, `10s`, `2m`, `1h`, `1d`, `infinity`. `None` is forever.
-fn sleep_duration(arg: &str) -> Option<Duration> {
+pub(super) fn sleep_duration(arg: &str) -> Option<Duration> {
     if arg == "infinity" {
         return None;
     }
@@ -363,13 +363,15 @@ fn sleep_duration(arg: &str) -> Option<Duration> {
 
 /// Simulates a `sh -c` script made of simple commands joined by `;`, `&&`, `||` or newlines.
 ///
-/// Simplification: no variables, pipes or control flow; any `while`/`for` loop or
-/// `tail -f` runs forever; an unknown command fails with 127 (`sh: x: not found`).
-fn run_script(script: &str) -> Workload {
+/// Simplification: no variables, pipes or control flow here; a script with a `while`/`for`/
+/// `until` loop is run by the log model's shell ([`super::logs::loop_script_exit`]) to find
+/// when it ends, and counts as endless if it still runs after 10 minutes; `tail -f` runs
+/// forever; an unknown command fails with 127 (`sh: x: not found`).
+fn run_script(script: &str, image: &str) -> Workload {
     let mut lines: Vec<Vec<String>> = Vec::new();
     if script.contains("while ") || script.contains("for ") || script.contains("until ") {
         let mut w = exits_after(Duration::ZERO, 0);
-        w.exits = None;
+        w.exits = super::logs::loop_script_exit(image, script, Duration::minutes(10));
         return w;
     }
     for part in script.split(['\n', ';']) {

@@ -439,6 +439,11 @@ impl Kubelets {
             .or_insert_with(|| NodeAgent::new(node))
     }
 
+    /// How images behave (for `kubectl exec`, which runs commands in a container).
+    pub fn behavior(&self) -> &dyn ImageBehavior {
+        self.behavior.0.as_ref()
+    }
+
     pub fn sync(&mut self, api: &mut ApiServer) {
         let touched: Vec<Key> = match api.watch(self.cursor) {
             Ok(events) => {

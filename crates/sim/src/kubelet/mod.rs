@@ -178,10 +178,12 @@ use crate::clock::Duration;
 
 mod image;
 mod lifecycle;
+pub mod logs;
 mod probe;
 
 pub use image::{DefaultImages, ExecResult, ImageBehavior, Listen, Workload};
 pub use lifecycle::{Behavior, Kubelets};
+pub use logs::{ExecError, ExecOutput, LogLine};
 
 /// Image pull speed of the simulated registry, in bytes per second.
 pub const PULL_BYTES_PER_SECOND: u64 = 20_000_000;
