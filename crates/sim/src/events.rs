@@ -6,18 +6,117 @@ use std::hash::{BuildHasherDefault, Hasher};
 use crate::api::event::{EventSource, ObjectReference};
 use crate::api::{Event, Object, ObjectMeta};
 use crate::apiserver::{Actor, ApiServer};
+use crate::clock::{Duration, Time};
 
 pub const NORMAL: &str = "Normal";
 
-/// client-go's event correlator cache: the event each (namespace, object uid, field path,
-/// reason, message, source) was recorded as, so repeats are aggregated without scanning every
-/// event. Keyed by a 128-bit hash of those parts (length-prefixed, so parts cannot run into each
-/// other) rather than by their text: a lookup compares two integers instead of long strings
-/// sharing a prefix, and an entry costs a few bytes instead of the whole key. The map is only
-/// ever looked up, never iterated, so its order cannot reach any output.
+/// client-go's event correlator (`tools/record/events_cache.go`): the aggregator's records of
+/// similar events and the event logger's observations, each an LRU cache of
+/// [`LRU_CACHE_ENTRIES`] entries as upstream's, so they do not grow with the number of objects.
+///
+/// Entries are keyed by a 128-bit hash of the key's parts (length-prefixed, so parts cannot run
+/// into each other) rather than by their text: a lookup compares two integers instead of long
+/// strings sharing a prefix, and an entry costs a few bytes instead of the whole key. The maps
+/// are only ever looked up, never iterated, so their order cannot reach any output; eviction
+/// follows the deterministic recency order.
 #[derive(Clone, Debug, Default)]
 pub struct EventCache {
-    names: std::collections::HashMap<u128, Box<str>, BuildHasherDefault<KeyIsHash>>,
+    /// The event logger's cache: the event each event key (or aggregate key) was recorded as.
+    names: Lru<std::sync::Arc<str>>,
+    /// The aggregator's cache: the messages seen per aggregate key and when the last came.
+    aggregates: Lru<AggregateRecord>,
+}
+
+/// `maxLruCacheEntries`: the size of each of the correlator's LRU caches.
+pub const LRU_CACHE_ENTRIES: usize = 4096;
+/// `defaultAggregateMaxEvents`: similar events (same source, object, type and reason, different
+/// messages) after which they are combined into one.
+pub const AGGREGATE_MAX_EVENTS: usize = 10;
+/// `defaultAggregateIntervalInSeconds`: similar events further apart than this start afresh.
+pub const AGGREGATE_INTERVAL_SECONDS: u64 = 600;
+/// `EventAggregatorByReasonMessageFunc`'s prefix of a combined event's message.
+pub const COMBINED_PREFIX: &str = "(combined from similar events): ";
+
+/// `aggregateRecord`: the distinct messages (as hashes) of similar events and the last time one
+/// was seen.
+/// The messages are kept inline (at most [`AGGREGATE_MAX_EVENTS`]): no allocation per record.
+#[derive(Clone, Debug, Default)]
+struct AggregateRecord {
+    messages: [u64; AGGREGATE_MAX_EVENTS],
+    len: usize,
+    last: Time,
+}
+
+impl AggregateRecord {
+    fn messages(&self) -> &[u64] {
+        self.messages.get(..self.len).unwrap_or_default()
+    }
+
+    /// `localKeys.Insert`: adds a message not seen yet; returns how many are known.
+    fn insert(&mut self, message: u64) -> usize {
+        if !self.messages().contains(&message)
+            && let Some(slot) = self.messages.get_mut(self.len)
+        {
+            *slot = message;
+            self.len += 1;
+        }
+        self.len
+    }
+
+    /// `localKeys.PopAny`: forgets the oldest message.
+    fn pop_oldest(&mut self) {
+        if self.len > 0 {
+            self.messages.copy_within(1..self.len, 0);
+            self.len -= 1;
+        }
+    }
+}
+
+/// A least-recently-used cache keyed by hashes (golang groupcache's `lru.Cache`: `Get` and
+/// `Add` both make an entry the most recent; adding beyond the capacity drops the oldest).
+#[derive(Clone, Debug)]
+struct Lru<V> {
+    map: std::collections::HashMap<u128, (V, u64), BuildHasherDefault<KeyIsHash>>,
+    /// Entries by the tick of their last use, oldest first.
+    order: std::collections::BTreeMap<u64, u128>,
+    tick: u64,
+    capacity: usize,
+}
+
+impl<V> Default for Lru<V> {
+    fn default() -> Self {
+        Lru {
+            map: Default::default(),
+            order: Default::default(),
+            tick: 0,
+            capacity: LRU_CACHE_ENTRIES,
+        }
+    }
+}
+
+impl<V> Lru<V> {
+    fn get(&mut self, key: u128) -> Option<&mut V> {
+        let (v, used) = self.map.get_mut(&key)?;
+        self.order.remove(used);
+        self.tick += 1;
+        *used = self.tick;
+        self.order.insert(self.tick, key);
+        Some(v)
+    }
+
+    fn insert(&mut self, key: u128, value: V) {
+        self.tick += 1;
+        if let Some((_, used)) = self.map.insert(key, (value, self.tick)) {
+            self.order.remove(&used);
+        }
+        self.order.insert(self.tick, key);
+        while self.map.len() > self.capacity {
+            let Some((_, oldest)) = self.order.pop_first() else {
+                break;
+            };
+            self.map.remove(&oldest);
+        }
+    }
 }
 
 /// The cache's keys are already hashes: their low bits index the table as they are.
@@ -82,7 +181,7 @@ impl KeyHasher {
     }
 }
 
-fn cache_key(parts: [&str; 7]) -> u128 {
+fn cache_key(parts: &[&str]) -> u128 {
     let mut h = KeyHasher(0x243f_6a88_85a3_08d3, 0x1319_8a2e_0370_7344);
     for p in parts {
         h.part(p);
@@ -127,24 +226,77 @@ pub fn record(
     };
     let host = actor.node.as_deref().unwrap_or_default();
     let now = api.now();
-    // Aggregate with an identical earlier event.
-    let cache_key = cache_key([
+    let info = obj.kind().info();
+    let api_version = info.api_version();
+    // EventAggregate: similar events (same source, object, type and reason) with many different
+    // messages are combined into one event, keyed by what they share.
+    let aggregate_key = cache_key(&[
+        "aggregate",
+        &actor.component,
+        host,
+        info.kind,
         namespace,
+        &m.name,
         &m.uid,
-        field_path,
+        &api_version,
+        type_,
         reason,
-        message,
         &actor.component,
         host,
     ]);
+    let message_hash = cache_key(&[message]) as u64;
+    let mut record = api
+        .event_cache
+        .aggregates
+        .get(aggregate_key)
+        .map(std::mem::take)
+        .unwrap_or_default();
+    if now.since(record.last) > Duration::seconds(AGGREGATE_INTERVAL_SECONDS) {
+        record = AggregateRecord::default();
+    }
+    record.last = now;
+    let combined = record.insert(message_hash) >= AGGREGATE_MAX_EVENTS;
+    if combined {
+        // `localKeys.PopAny()`: the set stays just under the threshold.
+        // Simplification: upstream drops an arbitrary message (Go map order); Timonel drops the
+        // oldest, deterministically.
+        record.pop_oldest();
+    }
+    api.event_cache.aggregates.insert(aggregate_key, record);
+    let combined_message;
+    let (cache_key, message) = if combined {
+        combined_message = format!("{COMBINED_PREFIX}{message}");
+        (aggregate_key, combined_message.as_str())
+    } else {
+        let key = cache_key(&[
+            "event",
+            &actor.component,
+            host,
+            info.kind,
+            namespace,
+            &m.name,
+            field_path,
+            &m.uid,
+            &api_version,
+            type_,
+            reason,
+            message,
+        ]);
+        (key, message)
+    };
+    // eventObserve: a repeat of a recorded event (or of the combined one) bumps its count.
     let existing = api
         .event_cache
         .names
-        .get(&cache_key)
-        .and_then(|name| api.get_as::<Event>(namespace, name).ok());
+        .get(cache_key)
+        .map(|name| std::sync::Arc::clone(name))
+        .and_then(|name| api.get_as::<Event>(namespace, &name).ok());
     if let Some(mut e) = existing {
         e.count = Some(e.count.unwrap_or(1) + 1);
         e.last_timestamp = Some(now.rfc3339());
+        if combined {
+            e.message = Some(message.to_string());
+        }
         e.involved_object.resource_version = m.resource_version.clone();
         let _ = api.update_arc_with(actor, e.into(), false, &Default::default());
         return;
@@ -178,8 +330,9 @@ pub fn record(
         series: None,
         action: None,
         related: None,
-        reporting_component: Some(actor.component.clone()),
-        reporting_instance: actor.node.clone(),
+        // The aggregator's combined event names no reporting controller or instance.
+        reporting_component: (!combined).then(|| actor.component.clone()),
+        reporting_instance: if combined { None } else { actor.node.clone() },
     };
     if api
         .create_arc_with(actor, event.into(), &Default::default())

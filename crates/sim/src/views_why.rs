@@ -354,7 +354,7 @@ pub fn why_failing(pod: &Pod) -> Vec<ContainerWhy> {
                 let message = w.message.clone();
                 match w.reason.as_deref()? {
                     "CrashLoopBackOff" => Problem::CrashLoop {
-                        last_exit: c.last_state.terminated.as_ref().map(exit),
+                        last_exit: c.last_state.terminated.as_deref().map(exit),
                         message,
                     },
                     "ErrImagePull" => Problem::ImagePull {

@@ -190,7 +190,7 @@ fn a_pod_with_two_containers_needs_a_container_name() {
 fn nginx_logs_each_http_probe_as_an_access_line() {
     let mut c = Cluster::default();
     let mut p = Pod::new("default", "web", "nginx");
-    p.spec.containers[0].readiness_probe = Some(Probe {
+    p.spec.containers[0].readiness_probe = Some(Box::new(Probe {
         http_get: Some(HttpGetAction {
             path: Some("/".into()),
             port: IntOrString::Int(80),
@@ -200,7 +200,7 @@ fn nginx_logs_each_http_probe_as_an_access_line() {
         }),
         period_seconds: Some(5),
         ..Default::default()
-    });
+    }));
     create(&mut c, p);
     c.advance(Duration::seconds(30));
     let access: Vec<String> = logs(&c, "web")

@@ -240,7 +240,7 @@ fn a_failing_readiness_probe_keeps_the_pod_running_but_not_ready() {
     let mut c = Cluster::default();
     let mut p = Pod::new("default", "web", "nginx:1.27");
     p.spec.containers[0].name = "app".into();
-    p.spec.containers[0].readiness_probe = Some(Probe {
+    p.spec.containers[0].readiness_probe = Some(Box::new(Probe {
         http_get: Some(HttpGetAction {
             path: Some("/healthz".into()),
             port: IntOrString::Int(8080),
@@ -249,7 +249,7 @@ fn a_failing_readiness_probe_keeps_the_pod_running_but_not_ready() {
             http_headers: Vec::new(),
         }),
         ..Default::default()
-    });
+    }));
     create(&mut c, p);
     let probe = pod(&c, "web").spec.containers[0]
         .readiness_probe
@@ -282,13 +282,13 @@ fn a_failing_readiness_probe_keeps_the_pod_running_but_not_ready() {
 fn a_passing_readiness_probe_makes_the_pod_ready() {
     let mut c = Cluster::default();
     let mut p = Pod::new("default", "web", "nginx:1.27");
-    p.spec.containers[0].readiness_probe = Some(Probe {
+    p.spec.containers[0].readiness_probe = Some(Box::new(Probe {
         tcp_socket: Some(TcpSocketAction {
             port: IntOrString::Int(80),
             host: None,
         }),
         ..Default::default()
-    });
+    }));
     create(&mut c, p);
     c.advance(Duration::seconds(10));
     assert_eq!(row(&c, "web"), ("1/1".into(), "Running".into(), 0));
@@ -299,13 +299,13 @@ fn a_container_failing_its_liveness_probe_is_killed_and_restarted() {
     let mut c = Cluster::default();
     let mut p = Pod::new("default", "web", "nginx:1.27");
     p.spec.containers[0].name = "app".into();
-    p.spec.containers[0].liveness_probe = Some(Probe {
+    p.spec.containers[0].liveness_probe = Some(Box::new(Probe {
         tcp_socket: Some(TcpSocketAction {
             port: IntOrString::Int(8081),
             host: None,
         }),
         ..Default::default()
-    });
+    }));
     create(&mut c, p);
     c.advance(Duration::seconds(15));
     assert_eq!(row(&c, "web"), ("1/1".into(), "Running".into(), 0));
@@ -340,14 +340,14 @@ fn an_exec_liveness_probe_sees_the_file_the_container_removes() {
             "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600",
         ],
     );
-    p.spec.containers[0].liveness_probe = Some(Probe {
+    p.spec.containers[0].liveness_probe = Some(Box::new(Probe {
         exec: Some(ExecAction {
             command: vec!["cat".into(), "/tmp/healthy".into()],
         }),
         initial_delay_seconds: Some(5),
         period_seconds: Some(5),
         ..Default::default()
-    });
+    }));
     create(&mut c, p);
     c.advance(Duration::seconds(30));
     assert_eq!(row(&c, "liveness-exec").2, 0);
@@ -364,7 +364,7 @@ fn an_exec_liveness_probe_sees_the_file_the_container_removes() {
 fn a_startup_probe_holds_back_readiness_until_it_succeeds() {
     let mut c = Cluster::default();
     let mut p = Pod::new("default", "slow", "nginx:1.27");
-    p.spec.containers[0].startup_probe = Some(Probe {
+    p.spec.containers[0].startup_probe = Some(Box::new(Probe {
         http_get: Some(HttpGetAction {
             path: None,
             port: IntOrString::Int(80),
@@ -374,7 +374,7 @@ fn a_startup_probe_holds_back_readiness_until_it_succeeds() {
         }),
         initial_delay_seconds: Some(20),
         ..Default::default()
-    });
+    }));
     create(&mut c, p);
     c.advance(Duration::seconds(15));
     assert_eq!(row(&c, "slow"), ("0/1".into(), "Running".into(), 0));
@@ -498,17 +498,17 @@ fn the_back_off_resets_once_a_container_ran_for_ten_minutes() {
 fn probes_are_validated_as_the_api_server_does() {
     let mut c = Cluster::default();
     let mut p = Pod::new("default", "bad", "nginx");
-    p.spec.containers[0].liveness_probe = Some(Probe {
+    p.spec.containers[0].liveness_probe = Some(Box::new(Probe {
         success_threshold: Some(2),
         ..Default::default()
-    });
-    p.spec.containers[0].readiness_probe = Some(Probe {
+    }));
+    p.spec.containers[0].readiness_probe = Some(Box::new(Probe {
         tcp_socket: Some(TcpSocketAction {
             port: IntOrString::Int(70000),
             host: None,
         }),
         ..Default::default()
-    });
+    }));
     let err = c.api_mut().create(&kubectl(), p).unwrap_err();
     assert_eq!(
         err.message,

@@ -44,7 +44,7 @@ pub fn run(c: &mut Cluster, replicas: i32) -> u32 {
 
 /// The hash both targets must print for [`determinism_scenario`] (see `tests/cross_target.rs`
 /// and `bench-wasm/run.sh`). It changes only when the simulation's behaviour changes on purpose.
-pub const EXPECTED_DETERMINISM_HASH: &str = "3ba45aeeea4c4aae";
+pub const EXPECTED_DETERMINISM_HASH: &str = "ff6e040b92220558";
 
 /// 64-bit FNV-1a: a portable hash, the same on every target.
 pub fn fnv1a64(bytes: &[u8]) -> u64 {

@@ -32,11 +32,13 @@ pub struct Event {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_time: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub series: Option<EventSeries>,
+    /// Boxed: rarely set, and events are many (a smaller inline `Event` is less heap per event).
+    pub series: Option<Box<EventSeries>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub related: Option<ObjectReference>,
+    /// Boxed: rarely set (see `series`).
+    pub related: Option<Box<ObjectReference>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reporting_component: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -107,29 +107,66 @@ pub struct WriteResult {
 }
 
 /// The objects of one kind: in key order for lists, and hashed for point lookups (a `get` by
-/// name is the commonest request, and ordered lookups compare long shared name prefixes).
+/// name is the commonest request, and ordered lookups compare long shared name prefixes). The
+/// hashed index keys each object by its own namespace and name: no second copy of the key.
 #[derive(Clone, Debug, Default)]
 struct Bucket {
     ordered: BTreeMap<(String, String), Arc<Object>>,
-    index: std::collections::HashMap<
-        (String, String),
-        Arc<Object>,
+    index: std::collections::HashSet<
+        Stored,
         std::hash::BuildHasherDefault<crate::scheduler::cache::FxHasher>,
     >,
 }
 
+/// A stored object in the hashed index, hashed and compared by its store key.
+#[derive(Clone, Debug)]
+struct Stored(Arc<Object>);
+
+impl KeyRef for Stored {
+    fn parts(&self) -> (&str, &str) {
+        let m = self.0.metadata();
+        let ns = if self.0.kind().info().namespaced {
+            m.namespace.as_str()
+        } else {
+            ""
+        };
+        (ns, m.name.as_str())
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn KeyRef + 'a> for Stored {
+    fn borrow(&self) -> &(dyn KeyRef + 'a) {
+        self
+    }
+}
+
+impl PartialEq for Stored {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for Stored {}
+
+impl std::hash::Hash for Stored {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.parts().hash(state);
+    }
+}
+
 impl Bucket {
     fn get(&self, key: &dyn KeyRef) -> Option<&Arc<Object>> {
-        self.index.get(key)
+        self.index.get(key).map(|s| &s.0)
     }
 
     fn insert(&mut self, key: (String, String), obj: Arc<Object>) {
-        self.index.insert(key.clone(), Arc::clone(&obj));
+        debug_assert_eq!(Stored(Arc::clone(&obj)).parts(), key.parts());
+        self.index.replace(Stored(Arc::clone(&obj)));
         self.ordered.insert(key, obj);
     }
 
     fn remove(&mut self, key: &(String, String)) {
-        self.index.remove(key);
+        self.index.remove(key as &dyn KeyRef);
         self.ordered.remove(key);
     }
 

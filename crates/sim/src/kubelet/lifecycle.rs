@@ -713,12 +713,15 @@ impl Kubelets {
                 true,
             )),
         };
-        let _ = api.update_arc_with(
+        // The worker follows the version just written, so it keeps no older copy alive.
+        if let Ok(stored) = api.update_arc_with(
             &agent.actor,
             Object::Pod(Box::new(updated)),
             true,
             &Default::default(),
-        );
+        ) {
+            worker.refresh(&stored);
+        }
         for i in worker.active() {
             worker.ctrs[i].next = Some((now, Step::Pull));
         }
@@ -891,12 +894,16 @@ impl Kubelets {
                     spec: pod.spec.clone(),
                     status: Some(status),
                 };
-                let _ = api.update_arc_with(
+                // The worker follows the version just written, so it keeps no older copy
+                // alive.
+                if let Ok(stored) = api.update_arc_with(
                     actor,
                     Object::Pod(Box::new(updated)),
                     true,
                     &Default::default(),
-                );
+                ) {
+                    worker.refresh(&stored);
+                }
             }
         }
         if all_stopped {
@@ -944,7 +951,7 @@ fn probes_for(spec: &Container, since: Time) -> Vec<ProbeRt> {
     ]
     .into_iter()
     .filter_map(|(kind, p)| {
-        p.as_ref().map(|p| ProbeRt {
+        p.as_deref().map(|p| ProbeRt {
             kind,
             spec: p.clone(),
             next: since,
@@ -1464,7 +1471,7 @@ fn to_state(s: &CState) -> ContainerState {
 
 fn terminated(t: &Term) -> ContainerState {
     ContainerState {
-        terminated: Some(ContainerStateTerminated {
+        terminated: Some(Box::new(ContainerStateTerminated {
             exit_code: t.code,
             signal: None,
             reason: Some(t.reason.clone()),
@@ -1472,7 +1479,7 @@ fn terminated(t: &Term) -> ContainerState {
             started_at: (t.started != Time::ZERO).then(|| t.started.rfc3339()),
             finished_at: Some(t.finished.rfc3339()),
             container_id: Some(t.id.clone()),
-        }),
+        })),
         ..Default::default()
     }
 }
