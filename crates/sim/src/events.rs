@@ -209,6 +209,8 @@ pub fn object_reference(obj: &Object) -> ObjectReference {
 ///
 /// Simplification: every component records the core/v1 shape (source, first/last timestamp,
 /// count); upstream the scheduler and controllers use events.k8s.io/v1 series instead.
+/// Simplification: no `EventSourceObjectSpamFilter` (upstream's 25-event burst per source and
+/// object, then one per 5 minutes): a repeated event is always counted.
 pub fn record(
     api: &mut ApiServer,
     actor: &Actor,
