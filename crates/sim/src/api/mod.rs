@@ -25,6 +25,7 @@ pub mod secret;
 pub mod service;
 pub mod service_account;
 pub mod storage_class;
+mod type_error;
 
 use std::fmt;
 
@@ -399,9 +400,11 @@ impl Object {
         } else {
             return Err(cannot_handle("expected an object".into()));
         }
-        let object = kind
-            .decode(body.clone())
-            .map_err(|e| cannot_handle(e.to_string()))?;
+        let object = kind.decode(body.clone()).map_err(|e| {
+            cannot_handle(
+                type_error::go_type_error(kind, &body, &e).unwrap_or_else(|| e.to_string()),
+            )
+        })?;
         let mut unknown_fields = Vec::new();
         unknown_paths(&body, &object.body_json(), "", &mut unknown_fields);
         Ok(Decoded {
