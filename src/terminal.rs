@@ -29,6 +29,8 @@ fn TranscriptEntry(props: &EntryProps) -> Html {
     };
     let linked = |text: &str| {
         let engine = playground.engine.borrow();
+        // Simplification: an entry does not remember the namespace it ran in; names without
+        // `-n` resolve in the current context's namespace (switching it re-aims old entries).
         let namespace = engine.shell.kubeconfig.namespace();
         let api = engine.shell.cluster.api();
         // Only objects that exist now open the inspector; the rest stay text.
