@@ -2,6 +2,8 @@
 
 use crate::history::Cursor;
 use crate::state::{Action, Entry, use_playground};
+use kubectl::links::Link;
+use sim::views_why::{self, ObjRef};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -13,12 +15,31 @@ struct EntryProps {
 
 #[function_component]
 fn TranscriptEntry(props: &EntryProps) -> Html {
+    let playground = use_playground();
+    let s = playground.lang.strings();
     let Entry {
         line,
         output,
         interrupted,
         ..
     } = &props.entry;
+    let on_inspect = {
+        let playground = playground.clone();
+        Callback::from(move |r: ObjRef| playground.dispatch(Action::Inspect(Some(r))))
+    };
+    let linked = |text: &str| {
+        let engine = playground.engine.borrow();
+        // Simplification: an entry does not remember the namespace it ran in; names without
+        // `-n` resolve in the current context's namespace (switching it re-aims old entries).
+        let namespace = engine.shell.kubeconfig.namespace();
+        let api = engine.shell.cluster.api();
+        // Only objects that exist now open the inspector; the rest stay text.
+        let links: Vec<Link> = kubectl::links::find(line, &namespace, text)
+            .into_iter()
+            .filter(|l| views_why::exists(api, &l.object))
+            .collect();
+        linked_text(text, &links, s.inspect_hint, &on_inspect)
+    };
     html! {
         <li class="entry">
             <div class="command">
@@ -26,13 +47,57 @@ fn TranscriptEntry(props: &EntryProps) -> Html {
                 if *interrupted { <span class="interrupt">{"^C"}</span> }
             </div>
             if !output.stdout.is_empty() {
-                <pre class="stdout">{&output.stdout}</pre>
+                <pre class="stdout">{linked(&output.stdout)}</pre>
             }
             if !output.stderr.is_empty() {
-                <pre class="stderr">{&output.stderr}</pre>
+                <pre class="stderr">{linked(&output.stderr)}</pre>
             }
         </li>
     }
+}
+
+/// Output text with the objects it names as buttons that open the inspector; the rest stays
+/// plain text nodes, so columns line up and the text copies as printed.
+fn linked_text(
+    text: &str,
+    links: &[Link],
+    hint: &'static str,
+    on_inspect: &Callback<ObjRef>,
+) -> Html {
+    let mut parts = Vec::new();
+    let mut at = 0;
+    for link in links {
+        let (Some(before), Some(label)) =
+            (text.get(at..link.start), text.get(link.start..link.end))
+        else {
+            continue;
+        };
+        if !before.is_empty() {
+            parts.push(html! { {before.to_string()} });
+        }
+        let onclick = {
+            let on_inspect = on_inspect.clone();
+            let object = link.object.clone();
+            Callback::from(move |e: MouseEvent| {
+                // The terminal would take the focus back to the prompt; the inspector wants it.
+                e.stop_propagation();
+                // A drag that selected text ends with a click: the user is copying, not opening.
+                if !text_selected() {
+                    on_inspect.emit(object.clone());
+                }
+            })
+        };
+        parts.push(html! {
+            <button type="button" class="obj-link" title={hint} {onclick}>{label.to_string()}</button>
+        });
+        at = link.end;
+    }
+    if let Some(rest) = text.get(at..)
+        && !rest.is_empty()
+    {
+        parts.push(html! { {rest.to_string()} });
+    }
+    parts.into_iter().collect::<Html>()
 }
 
 #[function_component]

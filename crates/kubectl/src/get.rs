@@ -10,11 +10,11 @@ use serde_json::{Value, json};
 use sim::{Cluster, Kind, ListOptions, Object};
 use std::cmp::Ordering;
 
-const CMD: Cmd = Cmd {
+pub(crate) const CMD: Cmd = Cmd {
     path: "kubectl get",
 };
 
-const FLAGS: &[Flag] = &[
+pub(crate) const FLAGS: &[Flag] = &[
     short("output", 'o', FlagKind::String),
     short("selector", 'l', FlagKind::String),
     flag("field-selector", FlagKind::String),

@@ -21,6 +21,7 @@ mod flags;
 mod generators;
 mod get;
 mod lexer;
+pub mod links;
 mod logs;
 mod manifest;
 mod mutate;
