@@ -101,7 +101,7 @@ pub fn ActivityFeed() -> Html {
                     {" "}{s.feed_show_heartbeats}
                 </label>
             </div>
-            <ol class="activities" aria-live="off">{ for lines }</ol>
+            <ol class="activities" aria-live="off" tabindex="0" aria-labelledby="feed-heading">{ for lines }</ol>
         </section>
     }
 }

@@ -18,7 +18,7 @@ pub fn EventsTable() -> Html {
             if rows.is_empty() {
                 <p class="events-empty">{s.events_none}</p>
             } else {
-                <div class="events-scroll">
+                <div class="events-scroll" tabindex="0">
                     <table class="events-table">
                         <thead>
                             <tr>
