@@ -42,7 +42,7 @@ ensure_node_tools() {
   if [[ "$(wasm-opt --version 2>/dev/null)" != *"(version_132)"* ]] ||
      [[ ! -f "$ROOT/node_modules/playwright-core/package.json" ]] ||
      ! cmp -s "$ROOT/package-lock.json" "$ROOT/node_modules/.timonel-lock"; then
-    say "Installing npm tools (binaryen's wasm-opt, playwright-core) from package-lock.json"
+    say "Installing npm tools (binaryen's wasm-opt, playwright-core, axe-core) from package-lock.json"
     (cd "$ROOT" && npm ci --no-audit --no-fund)
     cp "$ROOT/package-lock.json" "$ROOT/node_modules/.timonel-lock"
   fi
