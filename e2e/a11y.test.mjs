@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { launchBrowser, screenshot, serveDist, typeLine } from './harness.mjs';
+import { launchBrowser, pasteAtPrompt, screenshot, serveDist, typeLine } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 let server;
@@ -65,12 +65,7 @@ describe('accessibility', () => {
     assert.deepEqual(await violations(page, 'the fresh page'), []);
 
     // A Pending pod, its why panel open.
-    const prompt = page.getByRole('textbox', { name: 'Command' });
-    await prompt.evaluate((el, text) => {
-      const data = new DataTransfer();
-      data.setData('text/plain', text);
-      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-    }, ['cat <<EOF > big.yaml', BIG_POD, 'EOF', 'kubectl apply -f big.yaml', 'kubectl create deployment web --image=nginx --replicas=2', ''].join('\n'));
+    await pasteAtPrompt(page, ['cat <<EOF > big.yaml', BIG_POD, 'EOF', 'kubectl apply -f big.yaml', 'kubectl create deployment web --image=nginx --replicas=2', ''].join('\n'));
     await page.locator('.entry .stdout', { hasText: 'pod/big created' }).waitFor();
     await page.clock.runFor(30_000);
     await page.locator('button.pod', { hasText: 'big' }).click();

@@ -76,3 +76,13 @@ export async function typeLine(page, line) {
   await input.fill(line);
   await input.press('Enter');
 }
+
+/** Pastes `text` at the prompt as a person would (a clipboard paste event, several lines). */
+export async function pasteAtPrompt(page, text) {
+  const input = page.getByRole('textbox', { name: /Command|Comando/ });
+  await input.evaluate((el, pasted) => {
+    const data = new DataTransfer();
+    data.setData('text/plain', pasted);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
+}

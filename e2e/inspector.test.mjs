@@ -2,7 +2,7 @@
 // its tile, and read why in plain words.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, screenshot, serveDist } from './harness.mjs';
+import { launchBrowser, pasteAtPrompt, screenshot, serveDist } from './harness.mjs';
 
 let server;
 let browser;
@@ -32,13 +32,8 @@ async function openPage(options = {}) {
 }
 
 /** Pastes a script at the prompt (a heredoc and the commands after it). */
-async function paste(page, lines) {
-  const prompt = page.getByRole('textbox', { name: /Command|Comando/ });
-  await prompt.evaluate((el, text) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', text);
-    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, [...lines, ''].join('\n'));
+function paste(page, lines) {
+  return pasteAtPrompt(page, [...lines, ''].join('\n'));
 }
 
 const BIG_POD = [

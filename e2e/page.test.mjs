@@ -1,7 +1,7 @@
 // The built page in a real Chromium, used as a person would use it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, screenshot, serveDist, typeLine } from './harness.mjs';
+import { launchBrowser, pasteAtPrompt, screenshot, serveDist, typeLine } from './harness.mjs';
 
 let server;
 let browser;
@@ -204,11 +204,7 @@ describe('the playground page', () => {
       'kubectl apply -f web.yaml',
       '',
     ].join('\n');
-    await prompt.evaluate((el, text) => {
-      const data = new DataTransfer();
-      data.setData('text/plain', text);
-      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-    }, script);
+    await pasteAtPrompt(page, script);
     const commands = page.locator('.entry .command');
     await commands.nth(1).waitFor();
     assert.match(await commands.first().innerText(), /^\$ cat <<EOF > web\.yaml\napiVersion: apps\/v1/);
