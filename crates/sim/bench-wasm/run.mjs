@@ -26,15 +26,19 @@ for (const c of cases) {
   const boot = (performance.now() - t) / 1000;
   const heapBefore = bench.memory_bytes();
   t = performance.now();
+  const cpu0 = process.cpuUsage();
   const steps = bench.run(replicas);
   const wall = (performance.now() - t) / 1000;
+  // CPU time too: on a busy machine it is steadier than wall time.
+  const used = process.cpuUsage(cpu0);
+  const cpu = (used.user + used.system) / 1e6;
   // The wasm memory only grows: its size bounds the heap the run needed.
   const heapAfter = bench.memory_bytes();
   const writes = bench.writes();
   bench.reset();
   console.log(
     `wasm (${plain ? "plain" : "geometric"} heap growth): boot ${workers} workers: ${boot.toFixed(3)}s; ${replicas} replicas Running after ` +
-      `${steps} steps of 5s: ${wall.toFixed(3)}s wall, ${(replicas / wall).toFixed(0)} pods/s, ` +
+      `${steps} steps of 5s: ${wall.toFixed(3)}s wall (${cpu.toFixed(3)}s cpu), ${(replicas / wall).toFixed(0)} pods/s, ` +
       `${writes} writes; wasm memory grew ${((heapAfter - heapBefore) / replicas).toFixed(0)} bytes/pod`,
   );
 }

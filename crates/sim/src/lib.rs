@@ -23,6 +23,7 @@ pub mod scheduler;
 pub mod version;
 pub mod views;
 pub mod views_why;
+mod wasm_mem;
 
 pub use api::{Kind, Object, Resource};
 pub use apiserver::{

@@ -106,16 +106,18 @@ pub struct WriteResult {
     pub warnings: Vec<String>,
 }
 
-/// The objects of one kind: in key order for lists, and hashed for point lookups (a `get` by
-/// name is the commonest request, and ordered lookups compare long shared name prefixes). The
-/// hashed index keys each object by its own namespace and name: no second copy of the key.
+/// The objects of one kind, hashed by namespace and name (each object is its own key: no second
+/// copy of it), and in key order for lists. The order is built on the first ordered read after
+/// the set of keys changed, and an update keeps it: most writes are updates and creates of
+/// objects nobody lists meanwhile (pods, events), and keeping a search tree in order on every
+/// write compared long shared name prefixes (`web-5d9c7f8b6d-…`) a hundred times per write.
 #[derive(Clone, Debug, Default)]
 struct Bucket {
-    ordered: BTreeMap<(String, String), Arc<Object>>,
     index: std::collections::HashSet<
         Stored,
         std::hash::BuildHasherDefault<crate::scheduler::cache::FxHasher>,
     >,
+    order: std::sync::OnceLock<Vec<Stored>>,
 }
 
 /// A stored object in the hashed index, hashed and compared by its store key.
@@ -159,19 +161,53 @@ impl Bucket {
         self.index.get(key).map(|s| &s.0)
     }
 
-    fn insert(&mut self, key: (String, String), obj: Arc<Object>) {
-        debug_assert_eq!(Stored(Arc::clone(&obj)).parts(), key.parts());
-        self.index.replace(Stored(Arc::clone(&obj)));
-        self.ordered.insert(key, obj);
+    fn insert(&mut self, obj: Arc<Object>) {
+        let stored = Stored(obj);
+        let updated = self.index.replace(stored.clone()).is_some();
+        match self.order.get_mut() {
+            // An update keeps its place: the order holds the latest version.
+            Some(order) if updated => {
+                if let Ok(i) = order.binary_search_by(|s| s.parts().cmp(&stored.parts())) {
+                    order[i] = stored;
+                }
+            }
+            Some(_) => {
+                self.order.take();
+            }
+            None => {}
+        }
     }
 
-    fn remove(&mut self, key: &(String, String)) {
-        self.index.remove(key as &dyn KeyRef);
-        self.ordered.remove(key);
+    fn remove(&mut self, key: &dyn KeyRef) {
+        if self.index.remove(key) {
+            self.order.take();
+        }
     }
 
     fn len(&self) -> usize {
-        self.ordered.len()
+        self.index.len()
+    }
+
+    /// The objects in key order.
+    fn ordered(&self) -> &[Stored] {
+        self.order.get_or_init(|| {
+            let mut v: Vec<Stored> = self.index.iter().cloned().collect();
+            v.sort_unstable_by(|a, b| a.parts().cmp(&b.parts()));
+            v
+        })
+    }
+
+    /// The objects of one namespace (all of them for `None`) in key order.
+    fn range(&self, namespace: Option<&str>) -> &[Stored] {
+        let all = self.ordered();
+        match namespace {
+            None => all,
+            Some(ns) => {
+                let start = all.partition_point(|s| s.parts().0 < ns);
+                let end = start + all[start..].partition_point(|s| s.parts().0 == ns);
+                &all[start..end]
+            }
+        }
     }
 }
 
@@ -192,11 +228,6 @@ pub struct ApiServer {
     /// The uids of stored objects that kubectl (the user's client) created, for an export of
     /// the user's work that does not depend on the compacted watch log.
     kubectl_created: std::collections::BTreeSet<String>,
-}
-
-fn key_of(info: &KindInfo, namespace: &str, name: &str) -> (String, String) {
-    let ns = if info.namespaced { namespace } else { "" };
-    (ns.to_string(), name.to_string())
 }
 
 /// A store key as borrowed strings, so lookups need not allocate the owned key: ordered as the
@@ -331,18 +362,11 @@ impl ApiServer {
     /// Every stored object of a kind (all namespaces when `namespace` is `None`), sorted by
     /// namespace and name.
     pub fn iter(&self, kind: Kind, namespace: Option<&str>) -> impl Iterator<Item = &Object> {
-        use std::ops::Bound;
-        let bucket = self.objects.get(&kind);
-        let ns = namespace.map(str::to_string);
-        let start = match &ns {
-            Some(n) => Bound::Included((n.clone(), String::new())),
-            None => Bound::Unbounded,
-        };
-        bucket
-            .into_iter()
-            .flat_map(move |b| b.ordered.range((start.clone(), Bound::Unbounded)))
-            .take_while(move |((n, _), _)| ns.as_ref().is_none_or(|want| want == n))
-            .map(|(_, o)| o.as_ref())
+        self.objects
+            .get(&kind)
+            .map_or(&[][..], |b| b.range(namespace))
+            .iter()
+            .map(|s| s.0.as_ref())
     }
 
     /// Typed iteration over a kind.
@@ -424,9 +448,12 @@ impl ApiServer {
     }
 
     /// `WATCH` from a resourceVersion: events after it, or `Gone` if they were compacted.
-    pub fn watch(&self, after: u64) -> Result<Vec<&WatchEvent>, Status> {
+    pub fn watch(
+        &self,
+        after: u64,
+    ) -> Result<impl Iterator<Item = &WatchEvent> + Clone + '_, Status> {
         match self.log.since(after) {
-            Some(it) => Ok(it.collect()),
+            Some(it) => Ok(it),
             None => Err(Status::gone(after, self.log.oldest())),
         }
     }
@@ -443,14 +470,13 @@ impl ApiServer {
         self.resource_version += 1;
         obj.metadata_mut().resource_version = self.resource_version.to_string();
         let kind = obj.kind();
-        let key = key_of(kind.info(), &obj.metadata().namespace, &obj.metadata().name);
         let arc = Arc::new(obj);
         let bucket = self.objects.entry(kind).or_default();
         if type_ == EventType::Deleted {
-            bucket.remove(&key);
+            bucket.remove(&Stored(Arc::clone(&arc)));
             self.kubectl_created.remove(&arc.metadata().uid);
         } else {
-            bucket.insert(key, Arc::clone(&arc));
+            bucket.insert(Arc::clone(&arc));
             if type_ == EventType::Added && actor.component == "kubectl" {
                 self.kubectl_created.insert(arc.metadata().uid.clone());
             }
@@ -1013,8 +1039,8 @@ impl ApiServer {
         Value::Array(
             self.objects
                 .values()
-                .flat_map(|b| b.ordered.values())
-                .map(|o| o.to_json())
+                .flat_map(|b| b.ordered())
+                .map(|o| o.0.to_json())
                 .collect(),
         )
     }

@@ -177,7 +177,7 @@ impl WatchLog {
     }
 
     /// Events with a resourceVersion greater than `after`, or `None` if some were compacted.
-    pub fn since(&self, after: u64) -> Option<impl Iterator<Item = &WatchEvent>> {
+    pub fn since(&self, after: u64) -> Option<impl Iterator<Item = &WatchEvent> + Clone> {
         let oldest = self.oldest();
         if !self.events.is_empty() && after + 1 < oldest {
             return None;

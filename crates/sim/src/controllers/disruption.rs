@@ -48,7 +48,6 @@ impl DisruptionController {
         match api.watch(self.cursor) {
             Ok(events) => {
                 let namespaces: BTreeSet<&str> = events
-                    .iter()
                     .filter(|e| {
                         matches!(
                             e.object.kind(),

@@ -21,7 +21,7 @@ impl GarbageCollector {
     pub fn sync(&mut self, api: &mut ApiServer) {
         // Only deletions can orphan anything: scan when one happened.
         let relevant = match api.watch(self.cursor) {
-            Ok(events) => events.iter().any(|e| {
+            Ok(mut events) => events.any(|e| {
                 e.type_ == EventType::Deleted || e.object.metadata().deletion_timestamp.is_some()
             }),
             Err(_) => true,

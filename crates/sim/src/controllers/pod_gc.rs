@@ -15,9 +15,9 @@ impl PodGcController {
     // 40 s quarantine) and terminated pods are never collected (upstream keeps 12,500).
     pub fn sync(&mut self, api: &mut ApiServer) {
         let node_deleted = match api.watch(self.cursor) {
-            Ok(events) => events
-                .iter()
-                .any(|e| e.type_ == EventType::Deleted && e.object.kind() == Kind::Node),
+            Ok(mut events) => {
+                events.any(|e| e.type_ == EventType::Deleted && e.object.kind() == Kind::Node)
+            }
             Err(_) => true,
         };
         self.cursor = api.resource_version();

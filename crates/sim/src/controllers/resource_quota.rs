@@ -28,7 +28,6 @@ impl ResourceQuotaController {
             .collect();
         let dirty: BTreeSet<String> = match api.watch(self.cursor) {
             Ok(events) => events
-                .iter()
                 .map(|e| &e.object.metadata().namespace)
                 .filter(|ns| quota_namespaces.contains(*ns))
                 .cloned()
