@@ -580,7 +580,6 @@ fn watch_rows(cluster: &mut Cluster, initial: &[Object], w: &Watch) -> Output {
         cluster.advance(sim::Duration::seconds(1));
         let changed: Vec<(sim::Time, Object)> = match cluster.api().watch(cursor) {
             Ok(events) => events
-                .iter()
                 .filter(|e| matches(&e.object))
                 .map(|e| (e.time, e.object.as_ref().clone()))
                 .collect(),

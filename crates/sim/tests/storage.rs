@@ -106,6 +106,7 @@ fn a_scheduled_pod_gets_its_claim_provisioned_and_bound() {
         .unwrap()
         .spec
         .node_name
+        .clone()
         .unwrap();
     assert_eq!(a["volume.kubernetes.io/selected-node"], node);
     let st = pvc.status.unwrap();

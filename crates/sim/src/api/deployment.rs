@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::meta::{Condition, IntOrString, LabelSelector, ObjectMeta};
 use super::pod::PodSpec;
+use super::shared::Shared;
 use super::{KindInfo, Resource, resource_boilerplate};
 use crate::apiserver::status::FieldError;
 use crate::apiserver::validation::{NameRule, validate_annotations, validate_labels};
@@ -47,8 +48,9 @@ pub struct DeploymentSpec {
 pub struct PodTemplateSpec {
     #[serde(default)]
     pub metadata: ObjectMeta,
+    /// Shared with the pods made from it until their defaulting changes it.
     #[serde(default)]
-    pub spec: PodSpec,
+    pub spec: Shared<PodSpec>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -24,6 +24,7 @@ pub mod resource_quota;
 pub mod secret;
 pub mod service;
 pub mod service_account;
+pub mod shared;
 pub mod storage_class;
 mod type_error;
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::meta::{Condition, IntOrString, ObjectMeta, Quantity};
+use super::shared::Shared;
 use super::{KindInfo, Resource, resource_boilerplate};
 use crate::apiserver::status::FieldError;
 use crate::apiserver::validation::{NameRule, is_dns1123_label};
@@ -16,8 +17,9 @@ use crate::apiserver::validation::{NameRule, is_dns1123_label};
 pub struct Pod {
     #[serde(default)]
     pub metadata: ObjectMeta,
+    /// Shared between the pod's versions: status writes leave it alone.
     #[serde(default)]
-    pub spec: PodSpec,
+    pub spec: Shared<PodSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PodStatus>,
 }
@@ -1078,7 +1080,8 @@ impl Pod {
                     ..Default::default()
                 }],
                 ..Default::default()
-            },
+            }
+            .into(),
             status: None,
         }
     }
@@ -1206,9 +1209,9 @@ impl Resource for Pod {
 
     fn validate(&self, old: Option<&Self>) -> Vec<FieldError> {
         let mut errs = self.spec.validate("spec", false);
-        if let Some(old) = old {
-            let mut a = self.spec.clone();
-            let mut b = old.spec.clone();
+        if let Some(old) = old.filter(|o| !Shared::same(&o.spec, &self.spec)) {
+            let mut a: PodSpec = (*self.spec).clone();
+            let mut b: PodSpec = (*old.spec).clone();
             // Mutable fields are compared with the images, deadline and grace period blanked.
             for s in [&mut a, &mut b] {
                 for c in s.containers.iter_mut().chain(s.init_containers.iter_mut()) {

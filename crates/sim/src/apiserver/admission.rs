@@ -121,15 +121,15 @@ pub(crate) fn admit_create(api: &mut ApiServer, obj: &mut Object) -> Result<(), 
                         }
                     })
                     .clone();
-                pod.spec.volumes.push(Volume {
+                let spec = &mut *pod.spec;
+                spec.volumes.push(Volume {
                     name: volume_name.clone(),
                     source,
                 });
-                for c in pod
-                    .spec
+                for c in spec
                     .init_containers
                     .iter_mut()
-                    .chain(pod.spec.containers.iter_mut())
+                    .chain(spec.containers.iter_mut())
                 {
                     c.volume_mounts.push(VolumeMount {
                         name: volume_name.clone(),
