@@ -4,7 +4,9 @@
 //! The files themselves are the shell's (`engine.shell.files`): the editor writes there on
 //! every change, so `cat` and `kubectl apply -f` in the terminal see the same text.
 
+use crate::session::{Event, PendingEdit};
 use crate::state::Engine;
+use kubectl::{Answer, EditRun};
 use std::collections::BTreeMap;
 
 /// A problem in a file, on a line (1-based) when it can be placed.
@@ -28,6 +30,47 @@ pub struct EditorState {
     pub tabs: Vec<String>,
     pub active: Option<String>,
     pub applied: BTreeMap<String, Applied>,
+    /// A `kubectl edit` waiting for the user to save or cancel its file.
+    pub edit: Option<OpenEdit>,
+}
+
+/// A `kubectl edit` whose file is open in the editor: kubectl waits until it is saved or
+/// cancelled. Its text lives here, not among the playground's files, as kubectl's temporary
+/// file lives in /tmp and is gone after the edit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenEdit {
+    /// The tab's name, like kubectl's temporary file (`/tmp/kubectl-edit-1.yaml`).
+    pub path: String,
+    /// What was typed at the prompt.
+    pub line: String,
+    /// What the editor answered before (saves kubectl rejected and reopened).
+    pub answers: Vec<Answer>,
+    /// The text kubectl put in the file.
+    pub offered: String,
+    /// The text in the tab now.
+    pub text: String,
+}
+
+impl OpenEdit {
+    /// The edit as a kept session holds it.
+    pub fn kept(&self) -> PendingEdit {
+        PendingEdit {
+            line: self.line.clone(),
+            answers: self.answers.clone(),
+            text: self.text.clone(),
+        }
+    }
+}
+
+/// The name of an edit's file: kubectl's temporary file, numbered in the session.
+// Simplification: kubectl names it `kubectl-edit-` and random digits.
+fn edit_path(n: usize, text: &str) -> String {
+    let body = text
+        .lines()
+        .find(|l| !l.starts_with('#'))
+        .unwrap_or_default();
+    let ext = if body.starts_with('{') { "json" } else { "yaml" };
+    format!("/tmp/kubectl-edit-{n}.{ext}")
 }
 
 pub enum EditorAction {
@@ -44,8 +87,12 @@ pub enum EditorAction {
         name: String,
         text: String,
     },
-    /// `kubectl apply -f <path>` through the shell, as if typed.
+    /// `kubectl apply -f <path>` through the shell, as if typed (for an edit's file: Save).
     Apply(String),
+    /// The edit's file is saved and closed: kubectl edit goes on with its text.
+    EditSave,
+    /// The edit's file is closed unsaved: kubectl edit sees it unchanged.
+    EditCancel,
 }
 
 impl EditorState {
@@ -61,8 +108,13 @@ impl EditorState {
     pub fn shown<'a>(&'a self, files: &'a kubectl::Files) -> Option<&'a str> {
         self.active
             .as_deref()
-            .filter(|p| files.read(p).is_some())
+            .filter(|p| files.read(p).is_some() || self.is_edit(p))
             .or_else(|| self.live_tabs(files).next())
+    }
+
+    /// Whether `path` is the file of the waiting `kubectl edit`.
+    pub fn is_edit(&self, path: &str) -> bool {
+        self.edit.as_ref().is_some_and(|e| e.path == path)
     }
 
     /// The server's problems for a file, if its text is still the one applied.
@@ -109,8 +161,122 @@ pub fn shell_word(path: &str) -> String {
 }
 
 impl Engine {
+    /// Text typed or pasted at the prompt. A line that opens the editor for `kubectl edit`
+    /// waits, changing nothing, until its file is saved or cancelled; the rest runs at once.
+    pub(crate) fn command(&mut self, line: String) {
+        if self.editor.edit.is_some() {
+            // kubectl edit holds the terminal.
+            return;
+        }
+        if line.trim() == "clear" || !line.contains("edit") {
+            self.apply(Event::Run(line));
+            return;
+        }
+        self.catch_up_files();
+        match self.shell.run_edit(&line, &[]) {
+            EditRun::Done(steps) => {
+                // Nothing asked for the editor: this is exactly what `Event::Run` replays.
+                self.note(Event::Run(line.clone()));
+                self.show_steps(line, steps);
+                self.follow_activity();
+            }
+            EditRun::Waiting(offered) => {
+                let path = edit_path(self.edits_recorded() + 1, &offered);
+                self.editor.active = Some(path.clone());
+                self.editor.edit = Some(OpenEdit {
+                    path,
+                    line,
+                    answers: Vec::new(),
+                    text: offered.clone(),
+                    offered,
+                });
+            }
+        }
+    }
+
+    /// What the editor (or Ctrl-C) answered the waiting edit: the line runs again with every
+    /// answer so far; kubectl either reopens the file (rejected) or finishes.
+    pub(crate) fn answer_edit(&mut self, answer: Answer) {
+        let Some(open) = self.editor.edit.take() else {
+            return;
+        };
+        let mut answers = open.answers.clone();
+        answers.push(answer);
+        self.catch_up_files();
+        match self.shell.run_edit(&open.line, &answers) {
+            EditRun::Waiting(offered) => {
+                self.editor.edit = Some(OpenEdit {
+                    answers,
+                    text: offered.clone(),
+                    offered,
+                    ..open
+                });
+            }
+            EditRun::Done(steps) => {
+                if self.editor.active.as_deref() == Some(open.path.as_str()) {
+                    self.editor.active = None;
+                }
+                self.note(Event::Edit(open.line.clone(), answers.clone()));
+                self.show_edit(&answers, steps);
+            }
+        }
+    }
+
+    /// A finished edit's commands in the history and on the screen; a command Ctrl-C stopped
+    /// shows `^C`.
+    pub(crate) fn show_edit(&mut self, answers: &[Answer], steps: Vec<kubectl::Step>) {
+        let interrupted = matches!(answers.last(), Some(Answer::Interrupt));
+        for step in steps {
+            self.history.push(&step.command);
+            let stopped = interrupted
+                && step.output
+                    == (kubectl::Output {
+                        exit_code: 130,
+                        ..kubectl::Output::default()
+                    });
+            self.record(step.command, step.output, stopped);
+        }
+        self.follow_activity();
+    }
+
+    /// Reopens an edit a kept session was waiting on, with the text its tab had. One that no
+    /// longer waits (a damaged record) is dropped: nothing it carries runs.
+    pub(crate) fn resume_edit(&mut self, kept: &PendingEdit) {
+        let mut shell = self.shell.clone();
+        if let EditRun::Waiting(offered) = shell.run_edit(&kept.line, &kept.answers) {
+            let path = edit_path(self.edits_recorded() + 1, &offered);
+            self.editor.active = Some(path.clone());
+            self.editor.edit = Some(OpenEdit {
+                path,
+                line: kept.line.clone(),
+                answers: kept.answers.clone(),
+                offered,
+                text: kept.text.clone(),
+            });
+        }
+    }
+
     pub(crate) fn editor_action(&mut self, action: EditorAction) {
         match action {
+            EditorAction::Open(path) if self.editor.is_edit(&path) => {
+                self.editor.active = Some(path);
+            }
+            EditorAction::Close(path) if self.editor.is_edit(&path) => {}
+            EditorAction::Write { path, text } if self.editor.is_edit(&path) => {
+                if let Some(open) = &mut self.editor.edit {
+                    open.text = text;
+                }
+            }
+            EditorAction::Apply(path) if self.editor.is_edit(&path) => {
+                self.editor_action(EditorAction::EditSave);
+            }
+            EditorAction::EditSave => {
+                if let Some(open) = &self.editor.edit {
+                    let text = open.text.clone();
+                    self.answer_edit(Answer::Save(text));
+                }
+            }
+            EditorAction::EditCancel => self.answer_edit(Answer::Cancel),
             EditorAction::Open(path) => {
                 if !self.editor.tabs.contains(&path) {
                     self.editor.tabs.push(path.clone());
