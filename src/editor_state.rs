@@ -69,7 +69,11 @@ fn edit_path(n: usize, text: &str) -> String {
         .lines()
         .find(|l| !l.starts_with('#'))
         .unwrap_or_default();
-    let ext = if body.starts_with('{') { "json" } else { "yaml" };
+    let ext = if body.starts_with('{') {
+        "json"
+    } else {
+        "yaml"
+    };
     format!("/tmp/kubectl-edit-{n}.{ext}")
 }
 
@@ -178,7 +182,6 @@ impl Engine {
                 // Nothing asked for the editor: this is exactly what `Event::Run` replays.
                 self.note(Event::Run(line.clone()));
                 self.show_steps(line, steps);
-                self.follow_activity();
             }
             EditRun::Waiting(offered) => {
                 let path = edit_path(self.edits_recorded() + 1, &offered);
@@ -614,6 +617,7 @@ mod tests {
     use super::*;
     use crate::history::History;
     use crate::i18n::Lang;
+    use crate::session::Event;
     use crate::state::{Action, Playground};
     use std::rc::Rc;
     use yew::Reducible;
@@ -830,6 +834,216 @@ mod tests {
                 .output
                 .stdout,
             "configmap/q created\n"
+        );
+    }
+
+    fn created_web() -> Rc<Playground> {
+        playground().reduce(Action::RunCommand(
+            "kubectl create deployment web --image=nginx".into(),
+        ))
+    }
+
+    fn edit_text(state: &Playground) -> String {
+        let engine = state.engine.borrow();
+        engine
+            .editor
+            .edit
+            .as_ref()
+            .expect("an edit waits")
+            .text
+            .clone()
+    }
+
+    const HEADER: &str =
+        "# Please edit the object below. Lines beginning with a '#' will be ignored,\n";
+
+    #[test]
+    fn kubectl_edit_opens_its_file_in_a_tab_and_save_finishes_it() {
+        let state = created_web().reduce(Action::RunCommand("kubectl edit deployment web".into()));
+        let path = {
+            let engine = state.engine.borrow();
+            let edit = engine.editor.edit.as_ref().expect("an edit waits");
+            assert_eq!(edit.path, "/tmp/kubectl-edit-1.yaml");
+            assert!(edit.text.starts_with(HEADER));
+            assert!(edit.text.contains("  replicas: 1\n"));
+            assert_eq!(
+                engine.editor.shown(&engine.shell.files),
+                Some(edit.path.as_str())
+            );
+            assert_eq!(engine.transcript.len(), 1, "the edit shows once it ends");
+            edit.path.clone()
+        };
+        let now = state.engine.borrow().shell.cluster.now();
+        let state = state.reduce(Action::Tick).reduce(Action::Step);
+        assert_eq!(state.engine.borrow().shell.cluster.now(), now, "time waits");
+        let state = state.reduce(Action::RunCommand("kubectl get pods".into()));
+        assert_eq!(
+            state.engine.borrow().transcript.len(),
+            1,
+            "the prompt waits"
+        );
+        let text = edit_text(&state).replace("  replicas: 1\n", "  replicas: 3\n");
+        let state = act(state, EditorAction::Write { path, text });
+        let state = act(state, EditorAction::EditSave);
+        let engine = state.engine.borrow();
+        assert_eq!(engine.editor.edit, None);
+        let last = engine.transcript.last().unwrap();
+        assert_eq!(last.line, "kubectl edit deployment web");
+        assert_eq!(last.output.stdout, "deployment.apps/web edited\n");
+        assert!(
+            engine.shell.files.iter().next().is_none(),
+            "no file left behind"
+        );
+        assert_eq!(
+            engine.history.entries(),
+            [
+                "kubectl create deployment web --image=nginx",
+                "kubectl edit deployment web"
+            ]
+        );
+        // The session replays the edit exactly.
+        let log = engine.log.log(&engine, crate::state::TimeFlow::default());
+        assert!(matches!(log.events.last(), Some(Event::Edit(line, answers))
+            if line == "kubectl edit deployment web" && answers.len() == 1));
+        let back = crate::session::replay(&log);
+        assert!(back.matches);
+        assert_eq!(back.engine.transcript, engine.transcript);
+        assert_eq!(
+            back.engine.shell.cluster.snapshot().to_string(),
+            engine.shell.cluster.snapshot().to_string()
+        );
+    }
+
+    #[test]
+    fn a_rejected_save_reopens_the_tab_with_kubectls_errors_and_cancel_ends_it() {
+        let state = created_web().reduce(Action::RunCommand("kubectl edit deploy/web".into()));
+        let path = state
+            .engine
+            .borrow()
+            .editor
+            .edit
+            .as_ref()
+            .unwrap()
+            .path
+            .clone();
+        let text = edit_text(&state).replace("  replicas: 1\n", "  replicas: -1\n");
+        let state = act(
+            state,
+            EditorAction::Write {
+                path: path.clone(),
+                text,
+            },
+        );
+        let state = act(state, EditorAction::Apply(path.clone()));
+        let again = edit_text(&state);
+        assert!(again.contains(
+            "# deployments.apps \"web\" was not valid:\n# * spec.replicas: Invalid value: -1: must be greater than or equal to 0\n"
+        ), "{again}");
+        assert_eq!(
+            state.engine.borrow().editor.edit.as_ref().unwrap().path,
+            path
+        );
+        let state = act(state, EditorAction::EditCancel);
+        let engine = state.engine.borrow();
+        assert_eq!(engine.editor.edit, None);
+        assert_eq!(
+            engine.transcript.last().unwrap().output.stderr,
+            "error: Edit cancelled, no valid changes were saved.\n"
+        );
+    }
+
+    #[test]
+    fn cancel_prints_kubectls_line_and_ctrl_c_stops_kubectl() {
+        let state = created_web().reduce(Action::RunCommand("kubectl edit deployment web".into()));
+        let state = act(state, EditorAction::EditCancel);
+        assert_eq!(
+            state
+                .engine
+                .borrow()
+                .transcript
+                .last()
+                .unwrap()
+                .output
+                .stderr,
+            "Edit cancelled, no changes made.\n"
+        );
+        let state = state
+            .reduce(Action::RunCommand(
+                "kubectl edit deployment web -o json".into(),
+            ))
+            .reduce(Action::Interrupt(String::new()));
+        let engine = state.engine.borrow();
+        assert_eq!(engine.editor.edit, None);
+        let last = engine.transcript.last().unwrap();
+        assert!(last.interrupted);
+        assert_eq!(last.output.exit_code, 130);
+    }
+
+    #[test]
+    fn a_kept_session_reopens_a_waiting_edit_with_the_text_it_had() {
+        let state = created_web().reduce(Action::RunCommand("kubectl edit deployment web".into()));
+        let path = state
+            .engine
+            .borrow()
+            .editor
+            .edit
+            .as_ref()
+            .unwrap()
+            .path
+            .clone();
+        let text = edit_text(&state).replace("  replicas: 1\n", "  replicas: 5\n");
+        let state = act(
+            state,
+            EditorAction::Write {
+                path,
+                text: text.clone(),
+            },
+        );
+        let engine = state.engine.borrow();
+        let json =
+            crate::session::to_json(&engine.log.log(&engine, crate::state::TimeFlow::default()));
+        let boot = crate::session::boot(Lang::En, History::default(), "", Some(&json));
+        let back = boot.playground.engine.borrow();
+        assert_eq!(back.notice, None);
+        assert_eq!(
+            back.editor.edit.as_ref().map(|e| e.text.as_str()),
+            Some(text.as_str())
+        );
+        assert_eq!(
+            back.editor.shown(&back.shell.files),
+            Some("/tmp/kubectl-edit-1.yaml")
+        );
+    }
+
+    #[test]
+    fn damaged_edit_records_are_refused_or_end_as_a_cancel() {
+        use crate::session::{Refusal, parse};
+        assert_eq!(
+            parse(r#"{"format":1,"seed":1,"events":[{"edit":[1,2]}]}"#),
+            Err(Refusal::Damaged)
+        );
+        assert_eq!(
+            parse(
+                r#"{"format":1,"seed":1,"events":[{"edit":["kubectl edit ns default",[{"nope":1}]]}]}"#
+            ),
+            Err(Refusal::Damaged)
+        );
+        let many = vec!["\"cancel\""; crate::session::MAX_EDIT_ANSWERS + 1].join(",");
+        assert_eq!(
+            parse(&format!(
+                r#"{{"format":1,"seed":1,"events":[{{"edit":["kubectl edit ns default",[{many}]]}}]}}"#
+            )),
+            Err(Refusal::TooLarge)
+        );
+        let log = parse(r#"{"format":1,"seed":1,"events":[{"edit":["kubectl edit ns default",[]]}],"edit":{"line":"kubectl get ns","answers":[],"text":"x"}}"#).unwrap();
+        let back = crate::session::replay(&log);
+        assert_eq!(
+            back.engine.transcript[0].output.stderr,
+            "Edit cancelled, no changes made.\n"
+        );
+        assert_eq!(
+            back.engine.editor.edit, None,
+            "a line that does not wait is dropped"
         );
     }
 

@@ -16,9 +16,9 @@ use crate::get::namespace_of;
 use crate::manifest::go_yaml_error;
 use crate::shell::Io;
 use crate::{Output, errors, printers, verb_help};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sim::{Actor, Cluster, Kind, Status, StatusReason, WriteOptions};
-use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::{Arc, Mutex};
 

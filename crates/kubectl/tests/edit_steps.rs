@@ -103,12 +103,16 @@ fn an_interrupted_edit_prints_nothing_and_stops_what_follows() {
 #[test]
 fn commands_around_the_edit_run_once_when_it_finishes() {
     let mut shell = Shell::default();
-    let line = "kubectl create ns team && kubectl edit ns team -o json; kubectl get ns team -o name";
+    let line =
+        "kubectl create ns team && kubectl edit ns team -o json; kubectl get ns team -o name";
     let text = waiting(shell.run_edit(line, &[]));
     assert!(text.starts_with(&format!("{HEADER}{{\n")), "{text}");
     let out = shell.run("kubectl get ns team");
     assert!(out.stderr.contains("NotFound"), "nothing ran yet");
-    let saved = text.replace("\"name\": \"team\",", "\"name\": \"team\",\n        \"labels\": {\"tier\": \"a\"},");
+    let saved = text.replace(
+        "\"name\": \"team\",",
+        "\"name\": \"team\",\n        \"labels\": {\"tier\": \"a\"},",
+    );
     let steps = done(shell.run_edit(line, &[Answer::Save(saved)]));
     assert_eq!(steps.len(), 1, "one line, one step");
     assert_eq!(
@@ -139,7 +143,9 @@ fn a_finished_edit_replays_the_same_from_its_line_and_answers() {
     let line = "kubectl edit deployment web";
     let mut live = shell_with_web();
     let text = waiting(live.run_edit(line, &[]));
-    let answers = [Answer::Save(text.replace("  replicas: 1\n", "  replicas: 4\n"))];
+    let answers = [Answer::Save(
+        text.replace("  replicas: 1\n", "  replicas: 4\n"),
+    )];
     let live_steps = done(live.run_edit(line, &answers));
     let mut replay = shell_with_web();
     let replay_steps = replay.finish_edit(line, &answers);
