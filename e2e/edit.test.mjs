@@ -39,6 +39,7 @@ async function openPage(locale = 'en-US') {
 
 const prompt = (page) => page.getByRole('textbox', { name: /Command|Comando/ });
 const editorText = (page) => page.locator('#editor-text');
+const codeScroll = (page) => page.locator('.editor .code').evaluate((el) => el.scrollTop);
 const activeId = (page) => page.evaluate(() => document.activeElement?.id);
 
 /** Types a line and returns its entry's output once it is rendered. */
@@ -80,8 +81,9 @@ describe('kubectl edit in the editor', () => {
     const waiting = page.locator('.edit-wait');
     assert.match(await waiting.innerText(), /^kubectl edit is waiting: save or cancel \/tmp\/kubectl-edit-1\.yaml in the editor\./);
     assert.equal(await page.locator('.edit-waiting .command').innerText(), '$ kubectl edit deployment web');
-    assert.equal(await prompt(page).getAttribute('readonly'), '');
+    assert.equal(await prompt(page).isEditable(), false, 'the prompt is held');
     assert.equal(await activeId(page), 'editor-text');
+    assert.equal(await codeScroll(page), 0, 'the file opens at its first line');
     await screenshot(page, 'edit-open');
 
     await editorText(page).fill(text.replace('  replicas: 1\n', '  replicas: 3\n'));
@@ -92,7 +94,7 @@ describe('kubectl edit in the editor', () => {
       output: 'deployment.apps/web edited\n',
     });
     assert.equal(await page.locator('.edit-wait').count(), 0);
-    assert.equal(await prompt(page).getAttribute('readonly'), null);
+    assert.equal(await prompt(page).isEditable(), true);
     assert.equal(await activeId(page), 'command', 'the prompt is back');
     // Time moves on: three pods of web on the map.
     for (let i = 0; i < 5; i++) await page.getByRole('button', { name: 'Step' }).click();
@@ -132,6 +134,8 @@ describe('kubectl edit in the editor', () => {
       again,
     );
     assert.equal(await page.locator('.edit-wait').count(), 1, 'still waiting');
+    assert.equal(await codeScroll(page), 0, 'the errors in view');
+    assert.equal(await activeId(page), 'editor-text');
     await screenshot(page, 'edit-rejected');
     // Closing the reopened file unchanged: kubectl gives up.
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();

@@ -94,6 +94,7 @@ pub fn Editor() -> Html {
     let shown = state.shown(files).map(str::to_string);
     // The file of a waiting `kubectl edit`, if one waits, and whether it is the one shown.
     let edit_path = state.edit.as_ref().map(|e| e.path.clone());
+    let edit_round = state.edit.as_ref().map(|e| e.answers.len());
     let editing = shown.is_some() && shown == edit_path;
     let text = match &state.edit {
         Some(edit) if editing => edit.text.clone(),
@@ -123,23 +124,30 @@ pub fn Editor() -> Html {
 
     // An edit that starts takes the focus to its text, as kubectl's editor takes the
     // terminal; one that ends gives it back to the prompt.
+    // A file kubectl (re)opens shows from its first line, where kubectl's errors are.
     {
         let text_area = text_area.clone();
-        let before = use_mut_ref(|| edit_path.clone());
-        use_effect_with(edit_path.clone(), move |now| {
+        let round = edit_round;
+        let before = use_mut_ref(|| (edit_path.clone(), round));
+        use_effect_with((edit_path.clone(), round), move |now| {
             let was = std::mem::replace(&mut *before.borrow_mut(), now.clone());
             if was == *now {
                 return;
             }
-            let target = if now.is_some() {
-                text_area.cast::<HtmlElement>()
-            } else {
-                gloo::utils::document()
-                    .get_element_by_id("command")
-                    .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-            };
-            if let Some(el) = target {
-                let _ = el.focus();
+            if now.0.is_some() {
+                if let Some(area) = text_area.cast::<HtmlTextAreaElement>() {
+                    let _ = area.set_selection_range(0, 0);
+                    let _ = area.focus();
+                    if let Some(scroller) = area.parent_element().and_then(|p| p.parent_element()) {
+                        scroller.set_scroll_top(0);
+                        scroller.set_scroll_left(0);
+                    }
+                }
+            } else if let Some(prompt) = gloo::utils::document()
+                .get_element_by_id("command")
+                .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+            {
+                let _ = prompt.focus();
             }
         });
     }
