@@ -92,14 +92,23 @@ pub fn Editor() -> Html {
     let files = &engine.shell.files;
     let state = &engine.editor;
     let shown = state.shown(files).map(str::to_string);
-    let text = shown
-        .as_deref()
-        .and_then(|p| files.read(p))
-        .unwrap_or("")
-        .to_string();
+    // The file of a waiting `kubectl edit`, if one waits, and whether it is the one shown.
+    let edit_path = state.edit.as_ref().map(|e| e.path.clone());
+    let edit_round = state.edit.as_ref().map(|e| e.answers.len());
+    let editing = shown.is_some() && shown == edit_path;
+    let text = match &state.edit {
+        Some(edit) if editing => edit.text.clone(),
+        _ => shown
+            .as_deref()
+            .and_then(|p| files.read(p))
+            .unwrap_or("")
+            .to_string(),
+    };
     let syntax = yaml_problems(&text);
+    // kubectl puts its own errors at the top of an edit's file.
     let server: Vec<Problem> = shown
         .as_deref()
+        .filter(|_| !editing)
         .map(|p| state.server_problems(p, &text).to_vec())
         .unwrap_or_default();
     // Line → first message, for the gutter's markers and the highlighted lines.
@@ -113,6 +122,35 @@ pub fn Editor() -> Html {
     let all_files: Vec<String> = files.iter().map(|(p, _)| p.to_string()).collect();
     drop(engine);
 
+    // An edit that starts takes the focus to its text, as kubectl's editor takes the
+    // terminal; one that ends gives it back to the prompt.
+    // A file kubectl (re)opens shows from its first line, where kubectl's errors are.
+    {
+        let text_area = text_area.clone();
+        let round = edit_round;
+        let before = use_mut_ref(|| (edit_path.clone(), round));
+        use_effect_with((edit_path.clone(), round), move |now| {
+            let was = std::mem::replace(&mut *before.borrow_mut(), now.clone());
+            if was == *now {
+                return;
+            }
+            if now.0.is_some() {
+                if let Some(area) = text_area.cast::<HtmlTextAreaElement>() {
+                    let _ = area.set_selection_range(0, 0);
+                    let _ = area.focus();
+                    if let Some(scroller) = area.parent_element().and_then(|p| p.parent_element()) {
+                        scroller.set_scroll_top(0);
+                        scroller.set_scroll_left(0);
+                    }
+                }
+            } else if let Some(prompt) = gloo::utils::document()
+                .get_element_by_id("command")
+                .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+            {
+                let _ = prompt.focus();
+            }
+        });
+    }
     {
         let text_area = text_area.clone();
         let focus_text = focus_text.clone();
@@ -218,6 +256,14 @@ pub fn Editor() -> Html {
             }
         })
     };
+    let save = {
+        let playground = playground.clone();
+        Callback::from(move |_: MouseEvent| dispatch(&playground, EditorAction::EditSave))
+    };
+    let cancel = {
+        let playground = playground.clone();
+        Callback::from(move |_: MouseEvent| dispatch(&playground, EditorAction::EditCancel))
+    };
     let go_to = |line: usize| {
         let text_area = text_area.clone();
         let text = text.clone();
@@ -269,6 +315,13 @@ pub fn Editor() -> Html {
                 </details>
             </div>
             <ul class="tabs" aria-label={s.editor_open_tabs}>
+                if let Some(p) = edit_path.clone() {
+                    <li class={classes!("tab", "edit-tab", editing.then_some("current"))} key={p.clone()}>
+                        <button type="button" class="tab-name" onclick={open(p.clone())}
+                            title={s.edit_tab_label}
+                            aria-current={editing.then_some("true")}>{p}</button>
+                    </li>
+                }
                 { for tabs.iter().map(|p| {
                     let current = shown.as_deref() == Some(p.as_str());
                     html! {
@@ -281,6 +334,9 @@ pub fn Editor() -> Html {
                     }
                 }) }
             </ul>
+            if editing {
+                <p class="edit-note">{s.edit_note}</p>
+            }
             if shown.is_some() {
                 <div class="code">
                     <ol class="gutter" aria-hidden="true">
@@ -315,9 +371,18 @@ pub fn Editor() -> Html {
                 }) }
             </ul>
             <div class="editor-actions">
-                <p id="editor-keys" class="keys-hint">{s.editor_keys_hint}</p>
-                <button type="button" class="apply" ref={apply_button.clone()} onclick={apply}
-                    disabled={shown.is_none()} title={s.editor_apply_hint}>{s.editor_apply}</button>
+                <p id="editor-keys" class="keys-hint">
+                    {if editing { s.edit_keys_hint } else { s.editor_keys_hint }}
+                </p>
+                if editing {
+                    <button type="button" class="edit-cancel" onclick={cancel}
+                        title={s.edit_cancel_hint}>{s.edit_cancel}</button>
+                    <button type="button" class="apply edit-save" ref={apply_button.clone()}
+                        onclick={save} title={s.edit_save_hint}>{s.edit_save}</button>
+                } else {
+                    <button type="button" class="apply" ref={apply_button.clone()} onclick={apply}
+                        disabled={shown.is_none()} title={s.editor_apply_hint}>{s.editor_apply}</button>
+                }
             </div>
         </section>
     }

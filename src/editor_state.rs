@@ -4,7 +4,9 @@
 //! The files themselves are the shell's (`engine.shell.files`): the editor writes there on
 //! every change, so `cat` and `kubectl apply -f` in the terminal see the same text.
 
+use crate::session::{Event, PendingEdit};
 use crate::state::Engine;
+use kubectl::{Answer, EditRun};
 use std::collections::BTreeMap;
 
 /// A problem in a file, on a line (1-based) when it can be placed.
@@ -28,6 +30,51 @@ pub struct EditorState {
     pub tabs: Vec<String>,
     pub active: Option<String>,
     pub applied: BTreeMap<String, Applied>,
+    /// A `kubectl edit` waiting for the user to save or cancel its file.
+    pub edit: Option<OpenEdit>,
+}
+
+/// A `kubectl edit` whose file is open in the editor: kubectl waits until it is saved or
+/// cancelled. Its text lives here, not among the playground's files, as kubectl's temporary
+/// file lives in /tmp and is gone after the edit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenEdit {
+    /// The tab's name, like kubectl's temporary file (`/tmp/kubectl-edit-1.yaml`).
+    pub path: String,
+    /// What was typed at the prompt.
+    pub line: String,
+    /// What the editor answered before (saves kubectl rejected and reopened).
+    pub answers: Vec<Answer>,
+    /// The text kubectl put in the file.
+    pub offered: String,
+    /// The text in the tab now.
+    pub text: String,
+}
+
+impl OpenEdit {
+    /// The edit as a kept session holds it.
+    pub fn kept(&self) -> PendingEdit {
+        PendingEdit {
+            line: self.line.clone(),
+            answers: self.answers.clone(),
+            text: self.text.clone(),
+        }
+    }
+}
+
+/// The name of an edit's file: kubectl's temporary file, numbered in the session.
+// Simplification: kubectl names it `kubectl-edit-` and random digits.
+fn edit_path(n: usize, text: &str) -> String {
+    let body = text
+        .lines()
+        .find(|l| !l.starts_with('#'))
+        .unwrap_or_default();
+    let ext = if body.starts_with('{') {
+        "json"
+    } else {
+        "yaml"
+    };
+    format!("/tmp/kubectl-edit-{n}.{ext}")
 }
 
 pub enum EditorAction {
@@ -44,8 +91,12 @@ pub enum EditorAction {
         name: String,
         text: String,
     },
-    /// `kubectl apply -f <path>` through the shell, as if typed.
+    /// `kubectl apply -f <path>` through the shell, as if typed (for an edit's file: Save).
     Apply(String),
+    /// The edit's file is saved and closed: kubectl edit goes on with its text.
+    EditSave,
+    /// The edit's file is closed unsaved: kubectl edit sees it unchanged.
+    EditCancel,
 }
 
 impl EditorState {
@@ -61,8 +112,13 @@ impl EditorState {
     pub fn shown<'a>(&'a self, files: &'a kubectl::Files) -> Option<&'a str> {
         self.active
             .as_deref()
-            .filter(|p| files.read(p).is_some())
+            .filter(|p| files.read(p).is_some() || self.is_edit(p))
             .or_else(|| self.live_tabs(files).next())
+    }
+
+    /// Whether `path` is the file of the waiting `kubectl edit`.
+    pub fn is_edit(&self, path: &str) -> bool {
+        self.edit.as_ref().is_some_and(|e| e.path == path)
     }
 
     /// The server's problems for a file, if its text is still the one applied.
@@ -109,8 +165,121 @@ pub fn shell_word(path: &str) -> String {
 }
 
 impl Engine {
+    /// Text typed or pasted at the prompt. A line that opens the editor for `kubectl edit`
+    /// waits, changing nothing, until its file is saved or cancelled; the rest runs at once.
+    pub(crate) fn command(&mut self, line: String) {
+        if self.editor.edit.is_some() {
+            // kubectl edit holds the terminal.
+            return;
+        }
+        if line.trim() == "clear" || !line.contains("edit") {
+            self.apply(Event::Run(line));
+            return;
+        }
+        self.catch_up_files();
+        match self.shell.run_edit(&line, &[]) {
+            EditRun::Done(steps) => {
+                // Nothing asked for the editor: this is exactly what `Event::Run` replays.
+                self.note(Event::Run(line.clone()));
+                self.show_steps(line, steps);
+            }
+            EditRun::Waiting(offered) => {
+                let path = edit_path(self.edits_recorded() + 1, &offered);
+                self.editor.active = Some(path.clone());
+                self.editor.edit = Some(OpenEdit {
+                    path,
+                    line,
+                    answers: Vec::new(),
+                    text: offered.clone(),
+                    offered,
+                });
+            }
+        }
+    }
+
+    /// What the editor (or Ctrl-C) answered the waiting edit: the line runs again with every
+    /// answer so far; kubectl either reopens the file (rejected) or finishes.
+    pub(crate) fn answer_edit(&mut self, answer: Answer) {
+        let Some(open) = self.editor.edit.take() else {
+            return;
+        };
+        let mut answers = open.answers.clone();
+        answers.push(answer);
+        self.catch_up_files();
+        match self.shell.run_edit(&open.line, &answers) {
+            EditRun::Waiting(offered) => {
+                self.editor.edit = Some(OpenEdit {
+                    answers,
+                    text: offered.clone(),
+                    offered,
+                    ..open
+                });
+            }
+            EditRun::Done(steps) => {
+                if self.editor.active.as_deref() == Some(open.path.as_str()) {
+                    self.editor.active = None;
+                }
+                self.note(Event::Edit(open.line.clone(), answers.clone()));
+                self.show_edit(&answers, steps);
+            }
+        }
+    }
+
+    /// A finished edit's commands in the history and on the screen; a command Ctrl-C stopped
+    /// shows `^C`.
+    pub(crate) fn show_edit(&mut self, answers: &[Answer], steps: Vec<kubectl::Step>) {
+        let interrupted = matches!(answers.last(), Some(Answer::Interrupt));
+        for step in steps {
+            self.history.push(&step.command);
+            let stopped = interrupted
+                && step.output
+                    == (kubectl::Output {
+                        exit_code: 130,
+                        ..kubectl::Output::default()
+                    });
+            self.record(step.command, step.output, stopped);
+        }
+        self.follow_activity();
+    }
+
+    /// Reopens an edit a kept session was waiting on, with the text its tab had. One that no
+    /// longer waits (a damaged record) is dropped: nothing it carries runs.
+    pub(crate) fn resume_edit(&mut self, kept: &PendingEdit) {
+        let mut shell = self.shell.clone();
+        if let EditRun::Waiting(offered) = shell.run_edit(&kept.line, &kept.answers) {
+            let path = edit_path(self.edits_recorded() + 1, &offered);
+            self.editor.active = Some(path.clone());
+            self.editor.edit = Some(OpenEdit {
+                path,
+                line: kept.line.clone(),
+                answers: kept.answers.clone(),
+                offered,
+                text: kept.text.clone(),
+            });
+        }
+    }
+
     pub(crate) fn editor_action(&mut self, action: EditorAction) {
         match action {
+            EditorAction::Open(path) if self.editor.is_edit(&path) => {
+                self.editor.active = Some(path);
+            }
+            EditorAction::Close(path) if self.editor.is_edit(&path) => {}
+            EditorAction::Write { path, text } if self.editor.is_edit(&path) => {
+                if let Some(open) = &mut self.editor.edit {
+                    open.text = text;
+                }
+            }
+            EditorAction::Apply(path) if self.editor.is_edit(&path) => {
+                self.editor_action(EditorAction::EditSave);
+            }
+            EditorAction::EditSave => {
+                if let Some(open) = &self.editor.edit {
+                    let text = open.text.clone();
+                    self.answer_edit(Answer::Save(text));
+                }
+            }
+            EditorAction::EditCancel => self.answer_edit(Answer::Cancel),
             EditorAction::Open(path) => {
                 if !self.editor.tabs.contains(&path) {
                     self.editor.tabs.push(path.clone());
@@ -448,6 +617,7 @@ mod tests {
     use super::*;
     use crate::history::History;
     use crate::i18n::Lang;
+    use crate::session::Event;
     use crate::state::{Action, Playground};
     use std::rc::Rc;
     use yew::Reducible;
@@ -664,6 +834,216 @@ mod tests {
                 .output
                 .stdout,
             "configmap/q created\n"
+        );
+    }
+
+    fn created_web() -> Rc<Playground> {
+        playground().reduce(Action::RunCommand(
+            "kubectl create deployment web --image=nginx".into(),
+        ))
+    }
+
+    fn edit_text(state: &Playground) -> String {
+        let engine = state.engine.borrow();
+        engine
+            .editor
+            .edit
+            .as_ref()
+            .expect("an edit waits")
+            .text
+            .clone()
+    }
+
+    const HEADER: &str =
+        "# Please edit the object below. Lines beginning with a '#' will be ignored,\n";
+
+    #[test]
+    fn kubectl_edit_opens_its_file_in_a_tab_and_save_finishes_it() {
+        let state = created_web().reduce(Action::RunCommand("kubectl edit deployment web".into()));
+        let path = {
+            let engine = state.engine.borrow();
+            let edit = engine.editor.edit.as_ref().expect("an edit waits");
+            assert_eq!(edit.path, "/tmp/kubectl-edit-1.yaml");
+            assert!(edit.text.starts_with(HEADER));
+            assert!(edit.text.contains("  replicas: 1\n"));
+            assert_eq!(
+                engine.editor.shown(&engine.shell.files),
+                Some(edit.path.as_str())
+            );
+            assert_eq!(engine.transcript.len(), 1, "the edit shows once it ends");
+            edit.path.clone()
+        };
+        let now = state.engine.borrow().shell.cluster.now();
+        let state = state.reduce(Action::Tick).reduce(Action::Step);
+        assert_eq!(state.engine.borrow().shell.cluster.now(), now, "time waits");
+        let state = state.reduce(Action::RunCommand("kubectl get pods".into()));
+        assert_eq!(
+            state.engine.borrow().transcript.len(),
+            1,
+            "the prompt waits"
+        );
+        let text = edit_text(&state).replace("  replicas: 1\n", "  replicas: 3\n");
+        let state = act(state, EditorAction::Write { path, text });
+        let state = act(state, EditorAction::EditSave);
+        let engine = state.engine.borrow();
+        assert_eq!(engine.editor.edit, None);
+        let last = engine.transcript.last().unwrap();
+        assert_eq!(last.line, "kubectl edit deployment web");
+        assert_eq!(last.output.stdout, "deployment.apps/web edited\n");
+        assert!(
+            engine.shell.files.iter().next().is_none(),
+            "no file left behind"
+        );
+        assert_eq!(
+            engine.history.entries(),
+            [
+                "kubectl create deployment web --image=nginx",
+                "kubectl edit deployment web"
+            ]
+        );
+        // The session replays the edit exactly.
+        let log = engine.log.log(&engine, crate::state::TimeFlow::default());
+        assert!(matches!(log.events.last(), Some(Event::Edit(line, answers))
+            if line == "kubectl edit deployment web" && answers.len() == 1));
+        let back = crate::session::replay(&log);
+        assert!(back.matches);
+        assert_eq!(back.engine.transcript, engine.transcript);
+        assert_eq!(
+            back.engine.shell.cluster.snapshot().to_string(),
+            engine.shell.cluster.snapshot().to_string()
+        );
+    }
+
+    #[test]
+    fn a_rejected_save_reopens_the_tab_with_kubectls_errors_and_cancel_ends_it() {
+        let state = created_web().reduce(Action::RunCommand("kubectl edit deploy/web".into()));
+        let path = state
+            .engine
+            .borrow()
+            .editor
+            .edit
+            .as_ref()
+            .unwrap()
+            .path
+            .clone();
+        let text = edit_text(&state).replace("  replicas: 1\n", "  replicas: -1\n");
+        let state = act(
+            state,
+            EditorAction::Write {
+                path: path.clone(),
+                text,
+            },
+        );
+        let state = act(state, EditorAction::Apply(path.clone()));
+        let again = edit_text(&state);
+        assert!(again.contains(
+            "# deployments.apps \"web\" was not valid:\n# * spec.replicas: Invalid value: -1: must be greater than or equal to 0\n"
+        ), "{again}");
+        assert_eq!(
+            state.engine.borrow().editor.edit.as_ref().unwrap().path,
+            path
+        );
+        let state = act(state, EditorAction::EditCancel);
+        let engine = state.engine.borrow();
+        assert_eq!(engine.editor.edit, None);
+        assert_eq!(
+            engine.transcript.last().unwrap().output.stderr,
+            "error: Edit cancelled, no valid changes were saved.\n"
+        );
+    }
+
+    #[test]
+    fn cancel_prints_kubectls_line_and_ctrl_c_stops_kubectl() {
+        let state = created_web().reduce(Action::RunCommand("kubectl edit deployment web".into()));
+        let state = act(state, EditorAction::EditCancel);
+        assert_eq!(
+            state
+                .engine
+                .borrow()
+                .transcript
+                .last()
+                .unwrap()
+                .output
+                .stderr,
+            "Edit cancelled, no changes made.\n"
+        );
+        let state = state
+            .reduce(Action::RunCommand(
+                "kubectl edit deployment web -o json".into(),
+            ))
+            .reduce(Action::Interrupt(String::new()));
+        let engine = state.engine.borrow();
+        assert_eq!(engine.editor.edit, None);
+        let last = engine.transcript.last().unwrap();
+        assert!(last.interrupted);
+        assert_eq!(last.output.exit_code, 130);
+    }
+
+    #[test]
+    fn a_kept_session_reopens_a_waiting_edit_with_the_text_it_had() {
+        let state = created_web().reduce(Action::RunCommand("kubectl edit deployment web".into()));
+        let path = state
+            .engine
+            .borrow()
+            .editor
+            .edit
+            .as_ref()
+            .unwrap()
+            .path
+            .clone();
+        let text = edit_text(&state).replace("  replicas: 1\n", "  replicas: 5\n");
+        let state = act(
+            state,
+            EditorAction::Write {
+                path,
+                text: text.clone(),
+            },
+        );
+        let engine = state.engine.borrow();
+        let json =
+            crate::session::to_json(&engine.log.log(&engine, crate::state::TimeFlow::default()));
+        let boot = crate::session::boot(Lang::En, History::default(), "", Some(&json));
+        let back = boot.playground.engine.borrow();
+        assert_eq!(back.notice, None);
+        assert_eq!(
+            back.editor.edit.as_ref().map(|e| e.text.as_str()),
+            Some(text.as_str())
+        );
+        assert_eq!(
+            back.editor.shown(&back.shell.files),
+            Some("/tmp/kubectl-edit-1.yaml")
+        );
+    }
+
+    #[test]
+    fn damaged_edit_records_are_refused_or_end_as_a_cancel() {
+        use crate::session::{Refusal, parse};
+        assert_eq!(
+            parse(r#"{"format":1,"seed":1,"events":[{"edit":[1,2]}]}"#),
+            Err(Refusal::Damaged)
+        );
+        assert_eq!(
+            parse(
+                r#"{"format":1,"seed":1,"events":[{"edit":["kubectl edit ns default",[{"nope":1}]]}]}"#
+            ),
+            Err(Refusal::Damaged)
+        );
+        let many = vec!["\"cancel\""; crate::session::MAX_EDIT_ANSWERS + 1].join(",");
+        assert_eq!(
+            parse(&format!(
+                r#"{{"format":1,"seed":1,"events":[{{"edit":["kubectl edit ns default",[{many}]]}}]}}"#
+            )),
+            Err(Refusal::TooLarge)
+        );
+        let log = parse(r#"{"format":1,"seed":1,"events":[{"edit":["kubectl edit ns default",[]]}],"edit":{"line":"kubectl get ns","answers":[],"text":"x"}}"#).unwrap();
+        let back = crate::session::replay(&log);
+        assert_eq!(
+            back.engine.transcript[0].output.stderr,
+            "Edit cancelled, no changes made.\n"
+        );
+        assert_eq!(
+            back.engine.editor.edit, None,
+            "a line that does not wait is dropped"
         );
     }
 

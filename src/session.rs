@@ -53,6 +53,31 @@ pub enum Event {
     Int(String),
     /// Ctrl-L.
     Clear,
+    /// Text typed at the prompt that ran `kubectl edit`, with what the editor answered each
+    /// time it opened (recorded once the edit finished).
+    Edit(String, Vec<kubectl::Answer>),
+}
+
+/// At most this many editor answers in one recorded edit.
+pub const MAX_EDIT_ANSWERS: usize = 1_000;
+
+/// A `kubectl edit` still waiting in the editor when the session was kept: its line, the
+/// answers so far and the editor's text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingEdit {
+    pub line: String,
+    pub answers: Vec<kubectl::Answer>,
+    pub text: String,
+}
+
+fn answers_len(answers: &[kubectl::Answer]) -> usize {
+    answers
+        .iter()
+        .map(|a| match a {
+            kubectl::Answer::Save(t) => t.len(),
+            _ => 0,
+        })
+        .sum()
 }
 
 impl Event {
@@ -60,6 +85,7 @@ impl Event {
         match self {
             Event::Run(t) | Event::Int(t) => t.len(),
             Event::File(p, c) => p.len() + c.as_ref().map_or(0, String::len),
+            Event::Edit(t, answers) => t.len() + answers_len(answers),
             Event::Tick(..) | Event::Clear => 0,
         }
     }
@@ -88,6 +114,9 @@ pub struct Log {
     pub speed: Option<u64>,
     #[serde(default)]
     pub check: Option<Check>,
+    /// A `kubectl edit` waiting in the editor, reopened after the replay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edit: Option<PendingEdit>,
 }
 
 /// The log of the running session, kept beside the engine.
@@ -157,7 +186,7 @@ impl Recorder {
     }
 
     /// Records files changed since the last event, as `File` events.
-    fn catch_up_files(&mut self, files: &kubectl::Files) {
+    pub(crate) fn catch_up_files(&mut self, files: &kubectl::Files) {
         if self.seen == *files {
             return;
         }
@@ -189,6 +218,11 @@ impl Recorder {
             playing: Some(time.playing),
             speed: Some(time.speed),
             check: (!self.full).then(|| check_of(engine)),
+            edit: if self.full {
+                None
+            } else {
+                engine.editor.edit.as_ref().map(|e| e.kept())
+            },
         }
     }
 }
@@ -222,8 +256,34 @@ impl Engine {
             }
             Event::Int(line) => self.record(line, kubectl::Output::default(), true),
             Event::Clear => self.transcript.clear(),
+            Event::Edit(text, answers) => {
+                let steps = self.shell.finish_edit(&text, &answers);
+                self.show_edit(&answers, steps);
+            }
         }
         self.log.seen = self.shell.files.clone();
+    }
+
+    /// Records files changed outside the shell so far, before an event whose effect is
+    /// worked out elsewhere (`kubectl edit`'s steps, see `editor_state.rs`).
+    pub(crate) fn catch_up_files(&mut self) {
+        let files = self.shell.files.clone();
+        self.log.catch_up_files(&files);
+    }
+
+    /// Records `event`, whose effect has already happened.
+    pub(crate) fn note(&mut self, event: Event) {
+        self.log.push(event);
+        self.log.seen = self.shell.files.clone();
+    }
+
+    /// How many edits the log holds (names the next edit's file).
+    pub(crate) fn edits_recorded(&self) -> usize {
+        self.log
+            .events
+            .iter()
+            .filter(|e| matches!(e, Event::Edit(..)))
+            .count()
     }
 }
 
@@ -276,6 +336,19 @@ fn validate(log: &Log) -> Result<(), Refusal> {
         {
             return Err(Refusal::Damaged);
         }
+        if let Event::Edit(_, answers) = event
+            && answers.len() > MAX_EDIT_ANSWERS
+        {
+            return Err(Refusal::TooLarge);
+        }
+    }
+    if let Some(edit) = &log.edit {
+        if edit.answers.len() > MAX_EDIT_ANSWERS {
+            return Err(Refusal::TooLarge);
+        }
+        text = text
+            .saturating_add(edit.line.len() + edit.text.len())
+            .saturating_add(answers_len(&edit.answers));
     }
     if text > MAX_TEXT || ticks > MAX_TICKS {
         return Err(Refusal::TooLarge);
@@ -352,6 +425,9 @@ pub fn replay(log: &Log) -> Replayed {
     }
     engine.follow_activity();
     let matches = log.check.is_none_or(|c| c == check_of(&engine));
+    if let Some(edit) = &log.edit {
+        engine.resume_edit(edit);
+    }
     let time = TimeFlow {
         playing: log.playing.unwrap_or(true),
         speed: log
@@ -638,6 +714,7 @@ mod tests {
             playing: None,
             speed: None,
             check: None,
+            edit: None,
         };
         let back = replay(&log);
         assert_eq!(back.engine.transcript.len(), 2);

@@ -77,6 +77,11 @@ impl Engine {
             return;
         }
         let steps = self.shell.run_each(&text);
+        self.show_steps(text, steps);
+    }
+
+    /// Puts what the shell ran in the history and on the screen.
+    pub(crate) fn show_steps(&mut self, text: String, steps: Vec<kubectl::Step>) {
         if steps.is_empty() {
             // A blank line: the prompt moves down, as in a terminal.
             self.record(text, kubectl::Output::default(), false);
@@ -196,12 +201,20 @@ impl Reducible for Playground {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         match action {
             // Through the session's log (`session.rs`), so that a reload can replay them.
+            // Through `command`, which may open the editor for `kubectl edit` (editor_state.rs).
             Action::RunCommand(line) => {
-                self.engine.borrow_mut().apply(Event::Run(line));
+                self.engine.borrow_mut().command(line);
                 self.touched()
             }
             Action::Interrupt(line) => {
-                self.engine.borrow_mut().apply(Event::Int(line));
+                let mut engine = self.engine.borrow_mut();
+                if engine.editor.edit.is_some() {
+                    // Ctrl-C while kubectl edit waits stops kubectl.
+                    engine.answer_edit(kubectl::Answer::Interrupt);
+                } else {
+                    engine.apply(Event::Int(line));
+                }
+                drop(engine);
                 self.touched()
             }
             Action::ClearScreen => {
@@ -209,6 +222,10 @@ impl Reducible for Playground {
                 self.touched()
             }
             Action::Tick if !self.time.playing => self,
+            // Simplification: cluster time stands still while `kubectl edit` waits in the
+            // editor (real kubectl's cluster goes on and kubectl sends a patch; here the edit
+            // happens in one instant, so its replay is exact).
+            Action::Tick | Action::Step if self.engine.borrow().editor.edit.is_some() => self,
             Action::Tick | Action::Step => {
                 let seconds = TICK_SECONDS * self.time.speed;
                 self.engine.borrow_mut().apply(Event::Tick(seconds, 1));
@@ -243,6 +260,7 @@ impl Reducible for Playground {
                 engine.shell.files = files;
                 engine.log = Recorder::new(seed, &engine.shell.files);
                 engine.transcript.clear();
+                engine.editor.edit = None;
                 engine.feed.clear();
                 engine.follow_activity();
                 drop(engine);

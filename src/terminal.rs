@@ -257,6 +257,12 @@ pub fn Terminal() -> Html {
     };
 
     let engine = playground.engine.borrow();
+    // `kubectl edit` waiting in the editor holds the prompt, as it holds a real terminal.
+    let waiting = engine
+        .editor
+        .edit
+        .as_ref()
+        .map(|e| (e.line.clone(), e.path.clone()));
     html! {
         <section class="terminal" aria-labelledby="terminal-heading">
             <h2 id="terminal-heading" class="visually-hidden">{s.terminal_heading}</h2>
@@ -266,11 +272,23 @@ pub fn Terminal() -> Html {
                     { for engine.transcript.iter().map(|entry| html! {
                         <TranscriptEntry key={entry.id} entry={entry.clone()} />
                     }) }
+                    if let Some((line, path)) = waiting.clone() {
+                        <li class="entry edit-waiting">
+                            <div class="command">
+                                <span class="prompt" aria-hidden="true">{"$ "}</span>{line}
+                            </div>
+                            <p id="edit-waiting" class="edit-wait" role="status">
+                                {format!("{} {path} {}", s.edit_waiting, s.edit_waiting_more)}
+                            </p>
+                        </li>
+                    }
                 </ol>
-                <div class="prompt-line">
+                <div class={classes!("prompt-line", waiting.is_some().then_some("held"))}>
                     <span class="prompt" aria-hidden="true">{"$ "}</span>
                     <input ref={input} id="command" class="command-input" type="text"
-                        aria-label={s.command_label} aria-describedby="completion-hint"
+                        aria-label={s.command_label}
+                        aria-describedby={if waiting.is_some() { "edit-waiting completion-hint" } else { "completion-hint" }}
+                        readonly={waiting.is_some()}
                         autocomplete="off" autocapitalize="off"
                         spellcheck="false" autofocus=true {onkeydown} {oninput} {onpaste} />
                 </div>

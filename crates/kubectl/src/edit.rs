@@ -4,16 +4,23 @@
 //! As in kubectl: an unchanged file cancels the edit, an empty one aborts it, and a file that
 //! does not parse or that the api-server rejects as invalid is handed back to the editor with
 //! the errors as `#` comments at the top. Saving that same text again gives up.
+//!
+//! A front end that cannot answer synchronously (the web page) drives an edit step by step
+//! with [`Shell::run_edit`]: the command line runs with a scripted editor that gives the
+//! [`Answer`]s so far; when they run out, the run is thrown away and the text the editor
+//! would get next comes back ([`EditRun::Waiting`]). With one more answer the whole line runs
+//! again from the same state, so an edit is replayed exactly from its line and its answers.
 
 use crate::generators::cli::{Cmd, Flag, Kind as FlagKind, flag, optional, short};
 use crate::get::namespace_of;
 use crate::manifest::go_yaml_error;
 use crate::shell::Io;
 use crate::{Output, errors, printers, verb_help};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sim::{Actor, Cluster, Kind, Status, StatusReason, WriteOptions};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// A front end's text editor: gets the text to edit and returns the saved text, or an error
 /// message when no editor could be run.
@@ -39,6 +46,115 @@ impl Editor {
 impl fmt::Debug for Editor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Editor")
+    }
+}
+
+/// What the user did with the text an edit offered: what the editor hands back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Answer {
+    /// Saved this text and closed the editor.
+    Save(String),
+    /// Closed the editor without saving: the text comes back unchanged.
+    Cancel,
+    /// Ctrl-C: kubectl is stopped while the editor is open; it prints nothing.
+    Interrupt,
+}
+
+/// Where a step-wise edit stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EditRun {
+    /// Every command ran; the shell holds the result.
+    Done(Vec<crate::Step>),
+    /// The editor is open on this text (the shell is as it was before the line).
+    Waiting(String),
+}
+
+/// What the scripted editor returns instead of a text when kubectl must stop.
+const STOPPED: &str = "\u{0}stopped";
+
+/// An editor that gives recorded answers in order; when they run out it either waits
+/// (records the text it was offered and stops) or cancels.
+struct Script {
+    answers: Vec<Answer>,
+    next: usize,
+    wait: bool,
+    waiting: Option<String>,
+    interrupted: bool,
+}
+
+impl Script {
+    fn editor(script: &Arc<Mutex<Script>>) -> Editor {
+        let script = Arc::clone(script);
+        Editor::new(move |text| {
+            let Ok(mut s) = script.lock() else {
+                return Err(STOPPED.into());
+            };
+            if s.interrupted || s.waiting.is_some() {
+                return Err(STOPPED.into());
+            }
+            let answer = s.answers.get(s.next).cloned();
+            s.next += 1;
+            match answer {
+                Some(Answer::Save(saved)) => Ok(saved),
+                Some(Answer::Cancel) => Ok(text.to_string()),
+                Some(Answer::Interrupt) => {
+                    s.interrupted = true;
+                    Err(STOPPED.into())
+                }
+                None if s.wait => {
+                    s.waiting = Some(text.to_string());
+                    Err(STOPPED.into())
+                }
+                None => Ok(text.to_string()),
+            }
+        })
+    }
+}
+
+impl crate::Shell {
+    /// Runs `text` with an editor that gives `answers` in order. If the editor is asked for
+    /// more, the run is undone and the text it was offered comes back; otherwise the shell
+    /// keeps what the commands did.
+    ///
+    /// The shell is cloned for the run only when `text` names `edit` (an edit spelled through
+    /// variables alone finds no editor, as before).
+    pub fn run_edit(&mut self, text: &str, answers: &[Answer]) -> EditRun {
+        if !text.contains("edit") {
+            return EditRun::Done(self.run_each(text));
+        }
+        let script = Arc::new(Mutex::new(Script {
+            answers: answers.to_vec(),
+            next: 0,
+            wait: true,
+            waiting: None,
+            interrupted: false,
+        }));
+        let mut trial = self.clone();
+        trial.editor = Some(Script::editor(&script));
+        let steps = trial.run_each(text);
+        if let Some(waiting) = script.lock().ok().and_then(|mut s| s.waiting.take()) {
+            return EditRun::Waiting(waiting);
+        }
+        trial.editor = self.editor.take();
+        *self = trial;
+        EditRun::Done(steps)
+    }
+
+    /// Runs `text` with an editor that gives `answers` in order and then closes unchanged
+    /// (an edit's recorded answers, replayed: always finishes).
+    pub fn finish_edit(&mut self, text: &str, answers: &[Answer]) -> Vec<crate::Step> {
+        let script = Arc::new(Mutex::new(Script {
+            answers: answers.to_vec(),
+            next: 0,
+            wait: false,
+            waiting: None,
+            interrupted: false,
+        }));
+        let own = self.editor.replace(Script::editor(&script));
+        let steps = self.run_each(text);
+        self.editor = own;
+        steps
     }
 }
 
@@ -174,6 +290,13 @@ fn edit_one(
     for _ in 0..MAX_ROUNDS {
         let edited = match editor.edit(&text) {
             Ok(t) => t,
+            // Ctrl-C while the editor is open: kubectl dies of SIGINT, printing nothing.
+            Err(message) if message == STOPPED => {
+                return Output {
+                    exit_code: 130,
+                    ..Output::default()
+                };
+            }
             Err(message) => return Output::error(message),
         };
         let stripped = strip_comments(&edited);

@@ -42,7 +42,7 @@ mod wait;
 
 pub use complete::{Completion, complete};
 pub use config::KubeConfig;
-pub use edit::Editor;
+pub use edit::{Answer, EditRun, Editor};
 pub use events::{EventRow, recent as recent_events};
 pub use files::{Entry, Files, normalize};
 pub use lexer::{LexError, split_words};
