@@ -125,14 +125,10 @@ struct Bucket {
 struct Stored(Arc<Object>);
 
 impl KeyRef for Stored {
+    /// A cluster-scoped object is stored with an empty namespace (see `commit`).
     fn parts(&self) -> (&str, &str) {
         let m = self.0.metadata();
-        let ns = if self.0.kind().info().namespaced {
-            m.namespace.as_str()
-        } else {
-            ""
-        };
-        (ns, m.name.as_str())
+        (m.namespace.as_str(), m.name.as_str())
     }
 }
 
@@ -470,6 +466,10 @@ impl ApiServer {
         self.resource_version += 1;
         obj.metadata_mut().resource_version = self.resource_version.to_string();
         let kind = obj.kind();
+        if !kind.info().namespaced && !obj.metadata().namespace.is_empty() {
+            // The store's key of a cluster-scoped object has no namespace.
+            obj.metadata_mut().namespace.clear();
+        }
         let arc = Arc::new(obj);
         let bucket = self.objects.entry(kind).or_default();
         if type_ == EventType::Deleted {
