@@ -5,6 +5,7 @@
 #   crates/sim/bench-wasm/run.sh 50000:1000         # any REPLICAS:WORKERS cases
 #   BENCH_CASES=none crates/sim/bench-wasm/run.sh   # only the determinism check (CI)
 #   BENCH_GROWTH=plain crates/sim/bench-wasm/run.sh # dlmalloc's own 64 KiB heap growth
+#   BENCH_PROFILE=perf crates/sim/bench-wasm/run.sh # opt-level 3 instead of the page's "z"
 #
 # Needs the wasm32-unknown-unknown target, the wasm-bindgen CLI matching the workspace pin
 # (0.2.130) and node >= 18. Exits non-zero if the wasm hash differs from the native one.
@@ -13,9 +14,10 @@ root="$(cd "$(dirname "$0")/../../.." && pwd)"
 cd "$root"
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 out="$target_dir/bench-wasm"
-cargo build --release -p timonel-sim --example bench_wasm --target wasm32-unknown-unknown
+profile="${BENCH_PROFILE:-release}"
+cargo build --profile "$profile" -p timonel-sim --example bench_wasm --target wasm32-unknown-unknown
 wasm-bindgen --target nodejs --out-dir "$out" \
-  "$target_dir/wasm32-unknown-unknown/release/examples/bench_wasm.wasm"
+  "$target_dir/wasm32-unknown-unknown/$profile/examples/bench_wasm.wasm"
 # The generated glue is CommonJS; the repository root declares "type": "module".
 echo '{ "type": "commonjs" }' > "$out/package.json"
 cases=("$@")
