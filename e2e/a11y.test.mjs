@@ -2,35 +2,27 @@
 // violation in the states a learner sees — the fresh page, a Pending pod in the inspector's why
 // panel, the editor with a file, Spanish, dark presenter mode — and the page works from the
 // keyboard alone.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { launchBrowser, pasteAtPrompt, screenshot, serveDist, typeLine } from './harness.mjs';
+import { pasteAtPrompt, screenshot, servedPlayground, typeLine } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
-let server;
-let browser;
+const env = servedPlayground();
 let axeSource;
 
 before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
   axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 async function openPage(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, ...options });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 }, ...options });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(String(error)));
   await page.clock.install();
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.getByRole('textbox', { name: /Command|Comando/ }).waitFor();
   return { context, page, problems };
 }

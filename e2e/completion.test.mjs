@@ -1,21 +1,10 @@
 // Tab completion at the prompt, as bash completes kubectl: Tab completes, a second Tab lists
 // the choices below the prompt, and keyboard users can still leave the terminal.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, screenshot, serveDist, typeLine } from './harness.mjs';
+import { screenshot, servedPlayground, typeLine } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = servedPlayground();
 
 /** Types a line and waits for its entry in the transcript, which it returns. */
 async function runLine(page, line) {
@@ -30,11 +19,11 @@ async function runLine(page, line) {
 const focusedId = (page) => page.evaluate(() => document.activeElement?.id ?? '');
 
 test('Tab completes types and pod names, and a second Tab lists the choices', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(String(error)));
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   const prompt = page.getByRole('textbox', { name: 'Command' });
   await prompt.waitFor();
 
@@ -89,9 +78,9 @@ test('Tab completes types and pod names, and a second Tab lists the choices', as
 });
 
 test('the completion hint is read in Spanish too', async () => {
-  const context = await browser.newContext({ locale: 'es-ES' });
+  const context = await env.browser.newContext({ locale: 'es-ES' });
   const page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   const prompt = page.getByRole('textbox', { name: 'Comando' });
   await prompt.waitFor();
   const hint = await page.locator('#completion-hint').textContent();

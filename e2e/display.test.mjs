@@ -1,28 +1,17 @@
 // Everyone in the room: light and dark themes and presenter mode, chosen from the topbar,
 // visible at once, remembered across a reload, in English and Spanish.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, screenshot, serveDist, typeLine } from './harness.mjs';
+import { screenshot, servedPlayground, typeLine } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = servedPlayground();
 
 async function openPage(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, ...options });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 }, ...options });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(String(error)));
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.getByRole('textbox', { name: /Command|Comando/ }).waitFor();
   return { context, page, problems };
 }

@@ -1,22 +1,11 @@
 // `kubectl edit` typed at the prompt opens its file in the page's editor: Save finishes the
 // edit as kubectl does when the editor exits, Cancel leaves the object as it was, a rejected
 // save comes back with kubectl's errors on top, and the session replays it after a reload.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, screenshot, serveDist, typeLine } from './harness.mjs';
+import { screenshot, servedPlayground, typeLine } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = servedPlayground();
 
 const HEADER =
   "# Please edit the object below. Lines beginning with a '#' will be ignored,\n" +
@@ -24,14 +13,14 @@ const HEADER =
   '# reopened with the relevant failures.\n#\n';
 
 async function openPage(locale = 'en-US') {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, locale });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(String(error)));
   page.on('console', (msg) => {
     if (msg.type() === 'error') problems.push(msg.text());
   });
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await prompt(page).waitFor();
   await page.getByRole('button', { name: /Pause time|Pausar el tiempo/ }).click();
   return { context, page, problems };

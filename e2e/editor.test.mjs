@@ -1,23 +1,12 @@
 // The YAML editor in a real Chromium: starters, Apply, errors on their lines, keyboard only.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, screenshot, serveDist, typeLine } from './harness.mjs';
+import { screenshot, servedPlayground, typeLine } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = servedPlayground();
 
 async function openPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
   const page = await context.newPage();
   const problems = [];
   const foreign = [];
@@ -26,9 +15,9 @@ async function openPage() {
     if (msg.type() === 'error') problems.push(msg.text());
   });
   page.on('request', (request) => {
-    if (!request.url().startsWith(server.origin)) foreign.push(request.url());
+    if (!request.url().startsWith(env.server.origin)) foreign.push(request.url());
   });
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.getByRole('textbox', { name: 'Command' }).waitFor();
   // Cluster time stands still: the test decides when it moves.
   await page.getByRole('button', { name: 'Pause time' }).click();

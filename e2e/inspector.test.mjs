@@ -1,24 +1,13 @@
 // The inspector and its "why" panel, used as a learner would: make a pod that cannot run, click
 // its tile, and read why in plain words.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, pasteAtPrompt, screenshot, serveDist } from './harness.mjs';
+import { pasteAtPrompt, screenshot, servedPlayground } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = servedPlayground();
 
 async function openPage(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
   const page = await context.newPage();
   const problems = [];
   page.on('console', (msg) => {
@@ -26,7 +15,7 @@ async function openPage(options = {}) {
   });
   page.on('pageerror', (error) => problems.push(String(error)));
   await page.clock.install();
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.getByRole('textbox', { name: /Command|Comando/ }).waitFor();
   return { context, page, problems };
 }

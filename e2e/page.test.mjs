@@ -1,24 +1,13 @@
 // The built page in a real Chromium, used as a person would use it.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, pasteAtPrompt, screenshot, serveDist, typeLine } from './harness.mjs';
+import { pasteAtPrompt, screenshot, servedPlayground, typeLine } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = servedPlayground();
 
 /** A fresh page (new profile) that records every request and every CSP violation. */
 async function openPage(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, ...options });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 }, ...options });
   const page = await context.newPage();
   const requests = [];
   const problems = [];
@@ -44,7 +33,7 @@ describe('the playground page', () => {
   test('shows the frame and answers kubectl version from the engine', async () => {
     const { context, page, problems } = await openPage({ locale: 'en-US' });
     const started = Date.now();
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     const prompt = page.getByRole('textbox', { name: 'Command' });
     await prompt.waitFor();
     const ready = Date.now() - started;
@@ -77,7 +66,7 @@ describe('the playground page', () => {
   test('draws every node with its kube-system pods, which come up as cluster time passes', async () => {
     const { context, page } = await openPage({ locale: 'en-US' });
     await page.clock.install();
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     const worker = page.getByRole('list', { name: 'Pods on timonel-worker', exact: true });
     await worker.waitFor();
     assert.match(await worker.innerText(), /kube-proxy-/);
@@ -100,7 +89,7 @@ describe('the playground page', () => {
   test('time can be paused, stepped, sped up, and the cluster reset with or without the files', async () => {
     const { context, page, problems } = await openPage({ locale: 'en-US' });
     await page.clock.install();
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     const clock = page.locator('.clock time');
     await clock.waitFor();
     // The clock reads the cluster's age: kind takes a while to boot, so it does not start at 0.
@@ -151,7 +140,7 @@ describe('the playground page', () => {
   test('a Deployment created at the prompt shows up in kubectl get and on the map', async () => {
     const { context, page } = await openPage({ locale: 'en-US' });
     await page.clock.install();
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await typeLine(page, 'kubectl create deployment web --image=nginx:1.27 --replicas=3');
     const out = page.locator('.entry .stdout');
     await out.first().waitFor();
@@ -180,7 +169,7 @@ describe('the playground page', () => {
 
   test('a pasted heredoc writes a manifest that kubectl apply -f reads', async () => {
     const { context, page } = await openPage({ locale: 'en-US' });
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     const prompt = page.getByRole('textbox', { name: 'Command' });
     await prompt.waitFor();
     const script = [
@@ -219,7 +208,7 @@ describe('the playground page', () => {
 
   test('the activity feed says which component did what, and filters by component', async () => {
     const { context, page } = await openPage({ locale: 'en-US' });
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     const feed = page.getByRole('region', { name: 'Control-plane activity' });
     await feed.waitFor();
     const lines = feed.locator('.activity');
@@ -238,12 +227,12 @@ describe('the playground page', () => {
 
   test('makes no request outside its own origin and violates no CSP rule', async () => {
     const { context, page, requests, problems } = await openPage();
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await page.getByRole('textbox', { name: 'Command' }).waitFor();
     await typeLine(page, 'kubectl version');
     await page.locator('.entry .stdout').waitFor();
     assert.ok(requests.length >= 4, `page, boot script, glue and wasm at least: ${requests}`);
-    const foreign = requests.filter((url) => !url.startsWith(server.origin + '/'));
+    const foreign = requests.filter((url) => !url.startsWith(env.server.origin + '/'));
     assert.deepEqual(foreign, []);
     const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     assert.match(csp, /default-src 'none'/);
@@ -254,19 +243,19 @@ describe('the playground page', () => {
 
   test('loads every asset relative to the page, from a sub-path', async () => {
     const { context, page, requests } = await openPage();
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await page.getByRole('textbox', { name: 'Command' }).waitFor();
-    const assets = requests.filter((url) => url !== server.url);
+    const assets = requests.filter((url) => url !== env.server.url);
     assert.ok(assets.length > 0);
     for (const url of assets) {
-      assert.ok(url.startsWith(server.url), `${url} is under ${server.url}`);
+      assert.ok(url.startsWith(env.server.url), `${url} is under ${env.server.url}`);
     }
     await context.close();
   });
 
   test('speaks Spanish to a Spanish browser and remembers a switch to English', async () => {
     const { context, page } = await openPage({ locale: 'es-ES' });
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await page.getByRole('textbox', { name: 'Comando' }).waitFor();
     assert.equal(await page.locator('html').getAttribute('lang'), 'es');
     assert.equal(await page.title(), 'Timonel · Laboratorio de Kubernetes');
@@ -282,7 +271,7 @@ describe('the playground page', () => {
 
   test('the prompt keeps its history across a reload; clear, Ctrl-L and Ctrl-C act as in a shell', async () => {
     const { context, page } = await openPage({ locale: 'en-US' });
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     const prompt = page.getByRole('textbox', { name: 'Command' });
     await typeLine(page, 'kubectl version --client');
     await typeLine(page, 'kubectl version');
@@ -313,7 +302,7 @@ describe('the playground page', () => {
   test('a failure to start shows a message whose Reload button recovers the page', async () => {
     const { context, page } = await openPage({ locale: 'en-US' });
     await page.route('**/*.wasm', (route) => route.abort());
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     const alert = page.getByRole('alert');
     await alert.waitFor();
     assert.match(await alert.innerText(), /Timonel could not start/);

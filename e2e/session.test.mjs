@@ -1,26 +1,15 @@
 // Keeping and sharing work: the session survives a reload, a share link opens the same cluster
 // in a fresh browser, Export downloads clean YAML, and damaged state or links give a message.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { launchBrowser, screenshot, serveDist, typeLine } from './harness.mjs';
+import { screenshot, servedPlayground, typeLine } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = servedPlayground();
 
 /** A fresh browser profile; every request and page error is recorded. */
 async function openPage(options = {}) {
-  const context = await browser.newContext({
+  const context = await env.browser.newContext({
     viewport: { width: 1280, height: 720 },
     locale: 'en-US',
     ...options,
@@ -57,7 +46,7 @@ async function pause(page) {
 describe('keeping and sharing work', () => {
   test('the terminal, the cluster and the files come back after a reload', async () => {
     const { context, page, problems } = await openPage();
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await prompt(page).waitFor();
     await run(page, 'kubectl create deployment web --image=nginx --replicas=2');
     await run(page, 'echo "kept across reloads" > notes.txt');
@@ -80,8 +69,8 @@ describe('keeping and sharing work', () => {
 
   test('Copy link gives a link that opens the same cluster in a fresh browser', async () => {
     const { context, page, requests } = await openPage();
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
-    await page.goto(server.url);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.origin });
+    await page.goto(env.server.url);
     await prompt(page).waitFor();
     await pause(page);
     await run(page, 'kubectl create namespace team');
@@ -96,7 +85,7 @@ describe('keeping and sharing work', () => {
     await page.getByRole('button', { name: 'Copy link' }).click();
     await page.getByRole('status').filter({ hasText: 'Link copied' }).waitFor();
     const link = await page.evaluate(() => navigator.clipboard.readText());
-    assert.ok(link.startsWith(server.url + '#s='), link);
+    assert.ok(link.startsWith(env.server.url + '#s='), link);
     console.log(`# metric: share link for 6 commands is ${link.length} characters`);
 
     const fresh = await openPage();
@@ -113,7 +102,7 @@ describe('keeping and sharing work', () => {
     assert.equal(new URL(fresh.page.url()).hash, '', 'the link is not opened again on reload');
     await screenshot(fresh.page, 'session-shared');
     for (const url of [...requests, ...fresh.requests]) {
-      assert.ok(url.startsWith(server.origin) || url.startsWith('blob:'), `no other origin: ${url}`);
+      assert.ok(url.startsWith(env.server.origin) || url.startsWith('blob:'), `no other origin: ${url}`);
     }
     await fresh.context.close();
     await context.close();
@@ -121,7 +110,7 @@ describe('keeping and sharing work', () => {
 
   test('Export downloads the objects the user created as clean YAML', async () => {
     const { context, page } = await openPage();
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await prompt(page).waitFor();
     await page.getByRole('button', { name: 'Export' }).click();
     await page.getByRole('status').filter({ hasText: 'nothing to export' }).waitFor();
@@ -144,7 +133,7 @@ describe('keeping and sharing work', () => {
 
   test('a damaged or foreign saved session gives a message, a fresh cluster and a working prompt', async () => {
     const { context, page, problems } = await openPage();
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await prompt(page).waitFor();
     await run(page, 'kubectl create namespace lost');
     await pause(page); // no tick writes the session over the damaged one below
@@ -179,8 +168,8 @@ describe('keeping and sharing work', () => {
 
   test('opening a link puts the own session aside, and one click brings it back', async () => {
     const { context, page, problems } = await openPage();
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
-    await page.goto(server.url);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.origin });
+    await page.goto(env.server.url);
     await prompt(page).waitFor();
     await pause(page);
     await run(page, 'kubectl create namespace theirs');
@@ -190,7 +179,7 @@ describe('keeping and sharing work', () => {
 
     // The learner's own work in another browser profile, then the trainer's link opened there.
     const own = await openPage();
-    await own.page.goto(server.url);
+    await own.page.goto(env.server.url);
     await prompt(own.page).waitFor();
     await run(own.page, 'kubectl create namespace mine');
     await run(own.page, 'echo mine > notes.txt');
@@ -215,7 +204,7 @@ describe('keeping and sharing work', () => {
 
   test('a damaged or hostile link gives a message and leaves the own session alone', async () => {
     const { context, page, problems } = await openPage();
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await prompt(page).waitFor();
     await run(page, 'kubectl create namespace mine');
     const hostile = [
@@ -226,7 +215,7 @@ describe('keeping and sharing work', () => {
     ];
     for (const fragment of hostile) {
       await page.goto('about:blank'); // a new document, not a same-page jump to the fragment
-      await page.goto(server.url + fragment);
+      await page.goto(env.server.url + fragment);
       await page.getByRole('alert').waitFor();
       assert.match(await page.getByRole('alert').innerText(), /share link/);
       assert.match(await run(page, 'kubectl get ns mine -o name'), /namespace\/mine/);
