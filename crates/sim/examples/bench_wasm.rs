@@ -70,9 +70,12 @@ mod geometric_growth {
     pub static ENABLED: AtomicBool = AtomicBool::new(true);
 }
 
+/// Small blocks from the size-class pools the page uses, the rest (and the pools' slabs) from
+/// dlmalloc growing geometrically.
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
-static ALLOCATOR: geometric_growth::GeometricGrowth = geometric_growth::GeometricGrowth;
+static ALLOCATOR: sim::pools::Pools<geometric_growth::GeometricGrowth> =
+    sim::pools::Pools::new(geometric_growth::GeometricGrowth);
 
 #[cfg(target_arch = "wasm32")]
 mod exports {

@@ -18,6 +18,7 @@ pub mod heartbeat;
 pub mod kubelet;
 pub mod labels;
 mod networking;
+pub mod pools;
 pub mod rng;
 pub mod scheduler;
 pub mod version;
