@@ -3,6 +3,7 @@
 use crate::activity_feed::ActivityFeed;
 use crate::events_table::EventsTable;
 use crate::i18n::Strings;
+use crate::node_actions::{AddNode, NodeMenu};
 use crate::state::{Action, use_playground};
 use crate::time_controls::TimeControls;
 use sim::api::Kind;
@@ -56,19 +57,45 @@ fn pod_tile(
 #[derive(Properties, PartialEq)]
 struct NodeCardProps {
     node: NodeView,
+    /// Its machine runs the api-server: it cannot be stopped or removed.
+    control_plane: bool,
+    kubelet_stopped: bool,
     strings: &'static Strings,
     inspected: Option<ObjRef>,
     on_inspect: Callback<ObjRef>,
+}
+
+/// How a node's STATUS reads on its box: whether it is ready, and whether it is cordoned.
+fn node_state(status: &str) -> (bool, bool) {
+    let mut parts = status.split(',');
+    let ready = parts.next() == Some("Ready");
+    (ready, parts.any(|p| p == "SchedulingDisabled"))
 }
 
 #[function_component]
 fn NodeCard(props: &NodeCardProps) -> Html {
     let NodeCardProps {
         node,
+        control_plane,
+        kubelet_stopped,
         strings: s,
         inspected,
         on_inspect,
     } = props;
+    let menu_open = use_state(|| false);
+    let toggle_menu = {
+        let menu_open = menu_open.clone();
+        Callback::from(move |_: MouseEvent| menu_open.set(!*menu_open))
+    };
+    let close_on_escape = {
+        let menu_open = menu_open.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" && *menu_open {
+                e.stop_propagation();
+                menu_open.set(false);
+            }
+        })
+    };
     let target = ObjRef::new(Kind::Node, "", node.name.as_str());
     let current = inspected.as_ref() == Some(&target);
     let onclick = {
@@ -80,15 +107,35 @@ fn NodeCard(props: &NodeCardProps) -> Html {
     } else {
         s.role_worker
     };
-    let not_ready = node.status != "Ready";
+    let (ready, cordoned) = node_state(&node.status);
+    let menu_id = format!("node-menu-{}", node.name);
     html! {
-        <li class={classes!("node", not_ready.then_some("node-not-ready"))}>
-            <button type="button" class={classes!("node-head", current.then_some("inspected"))}
-                aria-pressed={current.to_string()} title={s.inspect_hint} {onclick}>
-                <span class="node-name">{&node.name}</span>
-                <span class="node-status">{&node.status}</span>
-            </button>
-            <span class="node-role">{role}</span>
+        <li class={classes!("node", (!ready).then_some("node-not-ready"), cordoned.then_some("node-cordoned"))}
+            onkeydown={close_on_escape}>
+            <div class="node-top">
+                <button type="button" class={classes!("node-head", current.then_some("inspected"))}
+                    aria-pressed={current.to_string()} title={s.inspect_hint} {onclick}>
+                    <span class="node-name">{&node.name}</span>
+                    <span class="node-status">{&node.status}</span>
+                </button>
+                <button type="button" class="node-menu-toggle" aria-expanded={menu_open.to_string()}
+                    aria-controls={menu_id.clone()} aria-label={format!("{} {}", s.node_actions, node.name)}
+                    title={format!("{} {}", s.node_actions, node.name)} onclick={toggle_menu}>
+                    <span aria-hidden="true">{"⋯"}</span>
+                </button>
+            </div>
+            <span class="node-role">
+                {role}
+                if *kubelet_stopped {
+                    {" · "}<span class="node-kubelet-stopped">{s.node_kubelet_stopped}</span>
+                }
+            </span>
+            if *menu_open {
+                <div id={menu_id}>
+                    <NodeMenu node={node.name.clone()} control_plane={*control_plane}
+                        {cordoned} kubelet_stopped={*kubelet_stopped} strings={*s} />
+                </div>
+            }
             <ul class="pods" aria-label={format!("{} {}", s.pods_on, node.name)}>
                 { for node.pods.iter().map(|pod| pod_tile(pod, s, inspected.as_ref(), on_inspect)) }
             </ul>
@@ -108,19 +155,25 @@ pub fn ClusterPanel() -> Html {
         Callback::from(move |r: ObjRef| playground.dispatch(Action::Inspect(Some(r))))
     };
     let unscheduled = sim::views_why::unscheduled_pods(cluster.api());
+    let control_plane = cluster.control_plane_node();
     html! {
         <section class="cluster" aria-labelledby="cluster-heading">
             <h2 id="cluster-heading">
                 {s.cluster_heading}{" "}<code class="cluster-name">{&cluster.config().name}</code>
             </h2>
             <TimeControls />
-            <h3>{s.nodes_heading}</h3>
+            <div class="nodes-head">
+                <h3>{s.nodes_heading}</h3>
+                <AddNode />
+            </div>
             <ul class="nodes">
                 { for cluster.node_views().into_iter().map(|node| {
                     let key = node.uid.clone();
+                    let control_plane = node.name == control_plane;
+                    let kubelet_stopped = cluster.kubelet_stopped(&node.name);
                     html! {
-                        <NodeCard {key} {node} strings={s} inspected={inspected.clone()}
-                            on_inspect={on_inspect.clone()} />
+                        <NodeCard {key} {node} {control_plane} {kubelet_stopped} strings={s}
+                            inspected={inspected.clone()} on_inspect={on_inspect.clone()} />
                     }
                 }) }
             </ul>
@@ -152,6 +205,15 @@ mod tests {
             ip: None,
             owner: None,
         }
+    }
+
+    #[test]
+    fn a_node_box_tells_not_ready_from_cordoned() {
+        assert_eq!(node_state("Ready"), (true, false));
+        assert_eq!(node_state("Ready,SchedulingDisabled"), (true, true));
+        assert_eq!(node_state("NotReady"), (false, false));
+        assert_eq!(node_state("NotReady,SchedulingDisabled"), (false, true));
+        assert_eq!(node_state("Unknown"), (false, false));
     }
 
     #[test]

@@ -53,6 +53,8 @@ pub enum Event {
     Int(String),
     /// Ctrl-L.
     Clear,
+    /// A node's machine added, removed, or its kubelet stopped or started, from the map.
+    Machine(crate::node_actions::Machine),
 }
 
 impl Event {
@@ -60,6 +62,7 @@ impl Event {
         match self {
             Event::Run(t) | Event::Int(t) => t.len(),
             Event::File(p, c) => p.len() + c.as_ref().map_or(0, String::len),
+            Event::Machine(m) => m.node().len(),
             Event::Tick(..) | Event::Clear => 0,
         }
     }
@@ -222,6 +225,9 @@ impl Engine {
             }
             Event::Int(line) => self.record(line, kubectl::Output::default(), true),
             Event::Clear => self.transcript.clear(),
+            Event::Machine(change) => {
+                self.machine(&change);
+            }
         }
         self.log.seen = self.shell.files.clone();
     }
@@ -500,6 +506,37 @@ mod tests {
         assert_eq!(back.engine.shell.files, live.shell.files);
         assert_eq!(back.engine.transcript, live.transcript);
         assert_eq!(back.engine.log, live.log);
+    }
+
+    #[test]
+    fn machine_changes_from_the_map_replay_exactly() {
+        use crate::node_actions::Machine;
+        let live = engine_after(&[
+            Event::Run("kubectl create deployment web --image=nginx --replicas=6".into()),
+            Event::Machine(Machine::Add),
+            Event::Tick(5, 2),
+            Event::Machine(Machine::Stop("timonel-worker".into())),
+            Event::Tick(20, 20),
+            Event::Machine(Machine::Remove("timonel-worker2".into())),
+            Event::Machine(Machine::Remove("timonel-control-plane".into())),
+            Event::Tick(5, 6),
+            Event::Machine(Machine::Start("timonel-worker".into())),
+        ]);
+        let log = live.log.log(&live, TimeFlow::default());
+        let json = to_json(&log);
+        assert!(
+            json.contains(r#"{"machine":"add"}"#)
+                && json.contains(r#"{"machine":{"stop":"timonel-worker"}}"#),
+            "{json}"
+        );
+        for back in [
+            replay(&parse(&json).unwrap()),
+            replay(&from_fragment(&to_fragment(&log)).unwrap().unwrap()),
+        ] {
+            assert!(back.matches);
+            assert_eq!(snapshot(&back.engine), snapshot(&live));
+            assert_eq!(back.engine.feed, live.feed, "the feed's machine lines too");
+        }
     }
 
     #[test]

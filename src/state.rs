@@ -163,6 +163,8 @@ pub enum Action {
     Notify(Option<crate::session::Notice>),
     /// Opens the inspector on an object, or closes it (`None`).
     Inspect(Option<ObjRef>),
+    /// A node's machine added, removed, stopped or started from the map.
+    Machine(crate::node_actions::Machine),
 }
 
 impl Playground {
@@ -206,6 +208,10 @@ impl Reducible for Playground {
             }
             Action::ClearScreen => {
                 self.engine.borrow_mut().apply(Event::Clear);
+                self.touched()
+            }
+            Action::Machine(change) => {
+                self.engine.borrow_mut().apply(Event::Machine(change));
                 self.touched()
             }
             Action::Tick if !self.time.playing => self,
@@ -399,6 +405,90 @@ mod tests {
         assert_eq!(last.line, "kubectl apply -f cm.yaml");
         assert_eq!(last.output.stdout, "configmap/demo created\n");
         assert_eq!(engine.transcript.len(), 2, "one entry per command");
+    }
+
+    fn node_status(state: &Playground, name: &str) -> Option<String> {
+        let engine = state.engine.borrow();
+        let nodes = engine.shell.cluster.node_views();
+        nodes.into_iter().find(|n| n.name == name).map(|n| n.status)
+    }
+
+    #[test]
+    fn a_machine_added_from_the_map_registers_a_ready_node_that_takes_pods() {
+        use crate::node_actions::Machine;
+        let state = playground()
+            .reduce(Action::Machine(Machine::Add))
+            .reduce(Action::RunCommand(
+                "kubectl cordon timonel-worker timonel-worker2".into(),
+            ))
+            .reduce(Action::RunCommand(
+                "kubectl create deployment web --image=nginx --replicas=2".into(),
+            ));
+        assert_eq!(state.revision, 3);
+        for _ in 0..10 {
+            state.engine.borrow_mut().apply(Event::Tick(1, 1));
+        }
+        assert_eq!(
+            node_status(&state, "timonel-worker3").as_deref(),
+            Some("Ready")
+        );
+        let engine = state.engine.borrow();
+        let nodes = engine.shell.cluster.node_views();
+        let added = nodes.iter().find(|n| n.name == "timonel-worker3").unwrap();
+        let web: Vec<_> = added
+            .pods
+            .iter()
+            .filter(|p| p.name.starts_with("web-"))
+            .collect();
+        assert_eq!(web.len(), 2, "the only schedulable worker takes them");
+        assert!(web.iter().all(|p| p.status == "Running"));
+    }
+
+    #[test]
+    fn a_stopped_kubelet_turns_its_node_not_ready_and_a_removed_machine_takes_it_away() {
+        use crate::node_actions::Machine;
+        let state = playground().reduce(Action::Machine(Machine::Stop("timonel-worker".into())));
+        assert!(
+            state
+                .engine
+                .borrow()
+                .shell
+                .cluster
+                .kubelet_stopped("timonel-worker")
+        );
+        let state = state.reduce(Action::SetSpeed(20));
+        let mut state = state;
+        for _ in 0..4 {
+            state = state.reduce(Action::Tick);
+        }
+        assert_eq!(
+            node_status(&state, "timonel-worker").as_deref(),
+            Some("NotReady")
+        );
+        let state = state.reduce(Action::Machine(Machine::Start("timonel-worker".into())));
+        assert_eq!(
+            node_status(&state, "timonel-worker").as_deref(),
+            Some("Ready")
+        );
+        let state = state
+            .reduce(Action::Machine(Machine::Remove("timonel-worker".into())))
+            .reduce(Action::Machine(Machine::Remove(
+                "timonel-control-plane".into(),
+            )));
+        assert_eq!(node_status(&state, "timonel-worker"), None);
+        assert_eq!(
+            node_status(&state, "timonel-control-plane").as_deref(),
+            Some("Ready"),
+            "the control plane stays"
+        );
+        let engine = state.engine.borrow();
+        let machine: Vec<&str> = engine
+            .feed
+            .iter()
+            .filter(|a| a.component == crate::node_actions::MACHINE)
+            .map(|a| a.verb)
+            .collect();
+        assert_eq!(machine, ["kubelet stop", "kubelet start", "machine remove"]);
     }
 
     #[test]
