@@ -213,6 +213,8 @@ pub struct Strings {
     pub verb_machine_remove: &'static str,
     pub verb_kubelet_stop: &'static str,
     pub verb_kubelet_start: &'static str,
+    /// After the number of pods without a node that are not drawn.
+    pub pods_more: &'static str,
 }
 
 pub static EN: Strings = Strings {
@@ -364,6 +366,7 @@ pub static EN: Strings = Strings {
     verb_machine_remove: "removed the machine of",
     verb_kubelet_stop: "stopped the kubelet of",
     verb_kubelet_start: "started the kubelet of",
+    pods_more: "more pods without a node are not drawn",
 };
 
 pub static ES: Strings = Strings {
@@ -515,6 +518,7 @@ pub static ES: Strings = Strings {
     verb_machine_remove: "quitó la máquina de",
     verb_kubelet_stop: "detuvo el kubelet de",
     verb_kubelet_start: "arrancó el kubelet de",
+    pods_more: "pods más sin nodo que no se dibujan",
 };
 
 #[cfg(test)]

@@ -352,6 +352,7 @@ pub fn replay(log: &Log) -> Replayed {
         editor: Default::default(),
         notice: None,
         next_id: 0,
+        generation: 0,
     };
     for event in &log.events {
         engine.apply(event.clone());

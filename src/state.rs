@@ -44,6 +44,26 @@ pub struct Engine {
     /// What the session bar has to tell the user, if anything.
     pub notice: Option<crate::session::Notice>,
     pub(crate) next_id: u64,
+    /// How many times the cluster was reset: with the api-server's resourceVersion, what the
+    /// views the page keeps (`use_memo`) depend on.
+    pub generation: u64,
+}
+
+/// The engine's share of an action (running a command, moving time), as the `timonel:engine`
+/// performance measure the e2e suite prints beside the whole round trip.
+fn timed<T>(f: impl FnOnce() -> T) -> T {
+    #[cfg(target_arch = "wasm32")]
+    let performance = web_sys::window().and_then(|w| w.performance());
+    #[cfg(target_arch = "wasm32")]
+    if let Some(p) = &performance {
+        let _ = p.mark("timonel:engine-start");
+    }
+    let out = f();
+    #[cfg(target_arch = "wasm32")]
+    if let Some(p) = &performance {
+        let _ = p.measure_with_start_mark("timonel:engine", "timonel:engine-start");
+    }
+    out
 }
 
 impl Engine {
@@ -199,7 +219,7 @@ impl Reducible for Playground {
         match action {
             // Through the session's log (`session.rs`), so that a reload can replay them.
             Action::RunCommand(line) => {
-                self.engine.borrow_mut().apply(Event::Run(line));
+                timed(|| self.engine.borrow_mut().apply(Event::Run(line)));
                 self.touched()
             }
             Action::Interrupt(line) => {
@@ -217,7 +237,7 @@ impl Reducible for Playground {
             Action::Tick if !self.time.playing => self,
             Action::Tick | Action::Step => {
                 let seconds = TICK_SECONDS * self.time.speed;
-                self.engine.borrow_mut().apply(Event::Tick(seconds, 1));
+                timed(|| self.engine.borrow_mut().apply(Event::Tick(seconds, 1)));
                 self.touched()
             }
             Action::Notify(notice) => {
@@ -250,6 +270,7 @@ impl Reducible for Playground {
                 engine.log = Recorder::new(seed, &engine.shell.files);
                 engine.transcript.clear();
                 engine.feed.clear();
+                engine.generation += 1;
                 engine.follow_activity();
                 drop(engine);
                 self.touched()
