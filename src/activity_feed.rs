@@ -33,6 +33,10 @@ pub fn describe(a: &Activity, s: &Strings) -> String {
         "update status" => s.verb_update_status,
         "bind" => s.verb_bind,
         "delete" => s.verb_delete,
+        "machine add" => s.verb_machine_add,
+        "machine remove" => s.verb_machine_remove,
+        "kubelet stop" => s.verb_kubelet_stop,
+        "kubelet start" => s.verb_kubelet_start,
         other => other,
     };
     let object = if a.namespace.is_empty() {
@@ -76,7 +80,7 @@ pub fn ActivityFeed() -> Html {
         .take(SHOWN)
         .map(|a| {
             html! {
-                <li key={a.resource_version} class="activity">
+                <li key={format!("{}:{}:{}", a.resource_version, a.verb, a.name)} class="activity">
                     <time class="activity-time">{a.time.get(11..19).unwrap_or(&a.time)}</time>
                     <span class="activity-actor">{actor(a)}</span>
                     <span class="activity-what">{describe(a, s)}</span>

@@ -11,7 +11,16 @@ pub fn EventsTable() -> Html {
     let playground = use_playground();
     let s = playground.lang.strings();
     let engine = playground.engine.borrow();
-    let rows = kubectl::recent_events(&engine.shell.cluster, SHOWN);
+    let cluster = &engine.shell.cluster;
+    // Read again only when the cluster or its clock moved (a reset starts a new generation).
+    let rows = use_memo(
+        (
+            engine.generation,
+            cluster.api().resource_version(),
+            cluster.now().0,
+        ),
+        |_| kubectl::recent_events(cluster, SHOWN),
+    );
     html! {
         <section class="events" aria-labelledby="events-heading">
             <h3 id="events-heading">{s.events_heading}</h3>
@@ -30,13 +39,13 @@ pub fn EventsTable() -> Html {
                             </tr>
                         </thead>
                         <tbody>
-                            { for rows.into_iter().map(|r| html! {
+                            { for rows.iter().map(|r| html! {
                                 <tr key={r.key.clone()} class={classes!((r.type_ == "Warning").then_some("event-warning"))}>
-                                    <td class="event-age">{r.last_seen}</td>
-                                    <td>{r.type_}</td>
-                                    <td>{r.reason}</td>
-                                    <td class="event-object" title={r.namespace.clone()}>{r.object}</td>
-                                    <td class="event-message">{r.message}</td>
+                                    <td class="event-age">{r.last_seen.clone()}</td>
+                                    <td>{r.type_.clone()}</td>
+                                    <td>{r.reason.clone()}</td>
+                                    <td class="event-object" title={r.namespace.clone()}>{r.object.clone()}</td>
+                                    <td class="event-message">{r.message.clone()}</td>
                                 </tr>
                             }) }
                         </tbody>

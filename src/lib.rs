@@ -15,6 +15,7 @@ pub mod history;
 pub mod i18n;
 pub mod inspector;
 pub mod language_switch;
+pub mod node_actions;
 pub mod session;
 pub mod session_bar;
 pub mod session_storage;

@@ -56,6 +56,8 @@ pub enum Event {
     /// Text typed at the prompt that ran `kubectl edit`, with what the editor answered each
     /// time it opened (recorded once the edit finished).
     Edit(String, Vec<kubectl::Answer>),
+    /// A node's machine added, removed, or its kubelet stopped or started, from the map.
+    Machine(crate::node_actions::Machine),
 }
 
 /// At most this many editor answers in one recorded edit.
@@ -86,6 +88,7 @@ impl Event {
             Event::Run(t) | Event::Int(t) => t.len(),
             Event::File(p, c) => p.len() + c.as_ref().map_or(0, String::len),
             Event::Edit(t, answers) => t.len() + answers_len(answers),
+            Event::Machine(m) => m.node().len(),
             Event::Tick(..) | Event::Clear => 0,
         }
     }
@@ -260,6 +263,9 @@ impl Engine {
                 let steps = self.shell.finish_edit(&text, &answers);
                 self.show_edit(&answers, steps);
             }
+            Event::Machine(change) => {
+                self.machine(&change);
+            }
         }
         self.log.seen = self.shell.files.clone();
     }
@@ -419,6 +425,7 @@ pub fn replay(log: &Log) -> Replayed {
         editor: Default::default(),
         notice: None,
         next_id: 0,
+        generation: 0,
     };
     for event in &log.events {
         engine.apply(event.clone());
@@ -576,6 +583,37 @@ mod tests {
         assert_eq!(back.engine.shell.files, live.shell.files);
         assert_eq!(back.engine.transcript, live.transcript);
         assert_eq!(back.engine.log, live.log);
+    }
+
+    #[test]
+    fn machine_changes_from_the_map_replay_exactly() {
+        use crate::node_actions::Machine;
+        let live = engine_after(&[
+            Event::Run("kubectl create deployment web --image=nginx --replicas=6".into()),
+            Event::Machine(Machine::Add),
+            Event::Tick(5, 2),
+            Event::Machine(Machine::Stop("timonel-worker".into())),
+            Event::Tick(20, 20),
+            Event::Machine(Machine::Remove("timonel-worker2".into())),
+            Event::Machine(Machine::Remove("timonel-control-plane".into())),
+            Event::Tick(5, 6),
+            Event::Machine(Machine::Start("timonel-worker".into())),
+        ]);
+        let log = live.log.log(&live, TimeFlow::default());
+        let json = to_json(&log);
+        assert!(
+            json.contains(r#"{"machine":"add"}"#)
+                && json.contains(r#"{"machine":{"stop":"timonel-worker"}}"#),
+            "{json}"
+        );
+        for back in [
+            replay(&parse(&json).unwrap()),
+            replay(&from_fragment(&to_fragment(&log)).unwrap().unwrap()),
+        ] {
+            assert!(back.matches);
+            assert_eq!(snapshot(&back.engine), snapshot(&live));
+            assert_eq!(back.engine.feed, live.feed, "the feed's machine lines too");
+        }
     }
 
     #[test]

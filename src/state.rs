@@ -44,6 +44,26 @@ pub struct Engine {
     /// What the session bar has to tell the user, if anything.
     pub notice: Option<crate::session::Notice>,
     pub(crate) next_id: u64,
+    /// How many times the cluster was reset: with the api-server's resourceVersion, what the
+    /// views the page keeps (`use_memo`) depend on.
+    pub generation: u64,
+}
+
+/// The engine's share of an action (running a command, moving time), as the `timonel:engine`
+/// performance measure the e2e suite prints beside the whole round trip.
+fn timed<T>(f: impl FnOnce() -> T) -> T {
+    #[cfg(target_arch = "wasm32")]
+    let performance = web_sys::window().and_then(|w| w.performance());
+    #[cfg(target_arch = "wasm32")]
+    if let Some(p) = &performance {
+        let _ = p.mark("timonel:engine-start");
+    }
+    let out = f();
+    #[cfg(target_arch = "wasm32")]
+    if let Some(p) = &performance {
+        let _ = p.measure_with_start_mark("timonel:engine", "timonel:engine-start");
+    }
+    out
 }
 
 impl Engine {
@@ -168,6 +188,8 @@ pub enum Action {
     Notify(Option<crate::session::Notice>),
     /// Opens the inspector on an object, or closes it (`None`).
     Inspect(Option<ObjRef>),
+    /// A node's machine added, removed, stopped or started from the map.
+    Machine(crate::node_actions::Machine),
 }
 
 impl Playground {
@@ -203,7 +225,7 @@ impl Reducible for Playground {
             // Through the session's log (`session.rs`), so that a reload can replay them.
             // Through `command`, which may open the editor for `kubectl edit` (editor_state.rs).
             Action::RunCommand(line) => {
-                self.engine.borrow_mut().command(line);
+                timed(|| self.engine.borrow_mut().command(line));
                 self.touched()
             }
             Action::Interrupt(line) => {
@@ -221,6 +243,10 @@ impl Reducible for Playground {
                 self.engine.borrow_mut().apply(Event::Clear);
                 self.touched()
             }
+            Action::Machine(change) => {
+                self.engine.borrow_mut().apply(Event::Machine(change));
+                self.touched()
+            }
             Action::Tick if !self.time.playing => self,
             // Simplification: cluster time stands still while `kubectl edit` waits in the
             // editor (real kubectl's cluster goes on and kubectl sends a patch; here the edit
@@ -228,7 +254,7 @@ impl Reducible for Playground {
             Action::Tick | Action::Step if self.engine.borrow().editor.edit.is_some() => self,
             Action::Tick | Action::Step => {
                 let seconds = TICK_SECONDS * self.time.speed;
-                self.engine.borrow_mut().apply(Event::Tick(seconds, 1));
+                timed(|| self.engine.borrow_mut().apply(Event::Tick(seconds, 1)));
                 self.touched()
             }
             Action::Notify(notice) => {
@@ -262,6 +288,7 @@ impl Reducible for Playground {
                 engine.transcript.clear();
                 engine.editor.edit = None;
                 engine.feed.clear();
+                engine.generation += 1;
                 engine.follow_activity();
                 drop(engine);
                 self.touched()
@@ -417,6 +444,90 @@ mod tests {
         assert_eq!(last.line, "kubectl apply -f cm.yaml");
         assert_eq!(last.output.stdout, "configmap/demo created\n");
         assert_eq!(engine.transcript.len(), 2, "one entry per command");
+    }
+
+    fn node_status(state: &Playground, name: &str) -> Option<String> {
+        let engine = state.engine.borrow();
+        let nodes = engine.shell.cluster.node_views();
+        nodes.into_iter().find(|n| n.name == name).map(|n| n.status)
+    }
+
+    #[test]
+    fn a_machine_added_from_the_map_registers_a_ready_node_that_takes_pods() {
+        use crate::node_actions::Machine;
+        let state = playground()
+            .reduce(Action::Machine(Machine::Add))
+            .reduce(Action::RunCommand(
+                "kubectl cordon timonel-worker timonel-worker2".into(),
+            ))
+            .reduce(Action::RunCommand(
+                "kubectl create deployment web --image=nginx --replicas=2".into(),
+            ));
+        assert_eq!(state.revision, 3);
+        for _ in 0..10 {
+            state.engine.borrow_mut().apply(Event::Tick(1, 1));
+        }
+        assert_eq!(
+            node_status(&state, "timonel-worker3").as_deref(),
+            Some("Ready")
+        );
+        let engine = state.engine.borrow();
+        let nodes = engine.shell.cluster.node_views();
+        let added = nodes.iter().find(|n| n.name == "timonel-worker3").unwrap();
+        let web: Vec<_> = added
+            .pods
+            .iter()
+            .filter(|p| p.name.starts_with("web-"))
+            .collect();
+        assert_eq!(web.len(), 2, "the only schedulable worker takes them");
+        assert!(web.iter().all(|p| p.status == "Running"));
+    }
+
+    #[test]
+    fn a_stopped_kubelet_turns_its_node_not_ready_and_a_removed_machine_takes_it_away() {
+        use crate::node_actions::Machine;
+        let state = playground().reduce(Action::Machine(Machine::Stop("timonel-worker".into())));
+        assert!(
+            state
+                .engine
+                .borrow()
+                .shell
+                .cluster
+                .kubelet_stopped("timonel-worker")
+        );
+        let state = state.reduce(Action::SetSpeed(20));
+        let mut state = state;
+        for _ in 0..4 {
+            state = state.reduce(Action::Tick);
+        }
+        assert_eq!(
+            node_status(&state, "timonel-worker").as_deref(),
+            Some("NotReady")
+        );
+        let state = state.reduce(Action::Machine(Machine::Start("timonel-worker".into())));
+        assert_eq!(
+            node_status(&state, "timonel-worker").as_deref(),
+            Some("Ready")
+        );
+        let state = state
+            .reduce(Action::Machine(Machine::Remove("timonel-worker".into())))
+            .reduce(Action::Machine(Machine::Remove(
+                "timonel-control-plane".into(),
+            )));
+        assert_eq!(node_status(&state, "timonel-worker"), None);
+        assert_eq!(
+            node_status(&state, "timonel-control-plane").as_deref(),
+            Some("Ready"),
+            "the control plane stays"
+        );
+        let engine = state.engine.borrow();
+        let machine: Vec<&str> = engine
+            .feed
+            .iter()
+            .filter(|a| a.component == crate::node_actions::MACHINE)
+            .map(|a| a.verb)
+            .collect();
+        assert_eq!(machine, ["kubelet stop", "kubelet start", "machine remove"]);
     }
 
     #[test]

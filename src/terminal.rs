@@ -112,6 +112,8 @@ pub fn Terminal() -> Html {
     // last key was Tab, and whether Escape asked that the next Tab leave the terminal.
     let choices = use_state(Vec::<String>::new);
     let tab = use_mut_ref(TabState::default);
+    // Enter was pressed and its output is not rendered yet (for the `timonel:command` measure).
+    let measuring = use_mut_ref(|| false);
 
     let onkeydown = {
         let playground = playground.clone();
@@ -119,6 +121,7 @@ pub fn Terminal() -> Html {
         let cursor = cursor.clone();
         let choices = choices.clone();
         let tab = tab.clone();
+        let measuring = measuring.clone();
         Callback::from(move |e: KeyboardEvent| {
             let Some(field) = input.cast::<HtmlInputElement>() else {
                 return;
@@ -165,6 +168,8 @@ pub fn Terminal() -> Html {
                     return;
                 }
                 ("Enter", _) => {
+                    perf_mark(ENTER_MARK);
+                    *measuring.borrow_mut() = true;
                     choices.set(Vec::new());
                     cursor.borrow_mut().reset();
                     let line = field.value();
@@ -237,9 +242,15 @@ pub fn Terminal() -> Html {
     // Keep the newest output (and listed completions) in view.
     {
         let scroller = scroller.clone();
+        let measuring = measuring.clone();
         use_effect_with((playground.revision, choices.len()), move |_| {
             if let Some(el) = scroller.cast::<web_sys::Element>() {
                 el.set_scroll_top(el.scroll_height());
+            }
+            if std::mem::take(&mut *measuring.borrow_mut())
+                && let Some(p) = gloo::utils::window().performance()
+            {
+                let _ = p.measure_with_start_mark(COMMAND_MEASURE, ENTER_MARK);
             }
         });
     }
@@ -305,6 +316,17 @@ pub fn Terminal() -> Html {
                 </div>
             </div>
         </section>
+    }
+}
+
+/// The performance mark at Enter, and the measure from it to the command's output in the page
+/// (read by the e2e suite's `perf.test.mjs`).
+const ENTER_MARK: &str = "timonel:enter";
+const COMMAND_MEASURE: &str = "timonel:command";
+
+fn perf_mark(name: &str) {
+    if let Some(p) = gloo::utils::window().performance() {
+        let _ = p.mark(name);
     }
 }
 

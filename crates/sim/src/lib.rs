@@ -158,11 +158,28 @@ impl Cluster {
         Ok(name)
     }
 
-    /// Removes a node as `kubectl delete node` does (its pods are then collected by pod GC and
-    /// recreated elsewhere by their controllers; its Lease goes with it).
+    /// The control-plane node's name, as `kind` names it (`<name>-control-plane`).
+    pub fn control_plane_node(&self) -> String {
+        format!("{}-control-plane", self.config.name)
+    }
+
+    /// Removes a node's machine, as when `kind`'s node container is deleted: its kubelet stops
+    /// and the Node is deleted (its pods are then collected by pod GC and recreated elsewhere by
+    /// their controllers; its Lease goes with it). The control-plane node is refused (Forbidden):
+    /// the api-server runs on its machine.
+    ///
+    /// Simplification: the Node is deleted at once, by the cloud node lifecycle controller, as a
+    /// cloud provider's does once the machine is gone (kind itself would leave it NotReady).
     pub fn remove_node(&mut self, name: &str) -> Result<(), Status> {
+        if name == self.control_plane_node() {
+            return Err(Status::forbidden(
+                Kind::Node.info(),
+                name,
+                "the api-server runs on the control-plane node's machine",
+            ));
+        }
         self.api.delete(
-            &Actor::kubectl(),
+            &Actor::new("cloud-node-lifecycle-controller"),
             Kind::Node,
             "",
             name,
