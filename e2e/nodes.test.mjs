@@ -1,24 +1,13 @@
 // Nodes from the map: add a machine, cordon and drain through the terminal, stop a kubelet,
 // remove a machine, and find it all again after a reload.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, screenshot, serveDist, typeLine } from './harness.mjs';
+import { screenshot, servedPlayground, typeLine } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = servedPlayground();
 
 async function openPage(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, ...options });
+  const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 }, ...options });
   const page = await context.newPage();
   const problems = [];
   page.on('console', (msg) => {
@@ -30,7 +19,7 @@ async function openPage(options = {}) {
     dialog.dismiss();
   });
   await page.clock.install();
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.getByRole('textbox', { name: /Command|Comando/ }).waitFor();
   return { context, page, problems };
 }

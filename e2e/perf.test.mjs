@@ -1,22 +1,11 @@
 // How the page holds up with 1,000 pods: a kubectl command's round trip (Enter → output in the
 // page) and the frames during a rolling update of 1,000 pods. Printed as `# metric:` lines, not
 // pass/fail thresholds: the numbers depend on the machine.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, screenshot, serveDist, typeLine } from './harness.mjs';
+import { screenshot, servedPlayground, typeLine } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = servedPlayground();
 
 const REPLICAS = 1000;
 /** Workers to add: 110 pods per node (two are DaemonSet pods), and room for the 25 % surge. */
@@ -68,11 +57,11 @@ const ms = (v) => (v == null ? 'n/a' : `${v.toFixed(1)} ms`);
 
 describe('performance with 1,000 pods', () => {
   test('command round trips and frames during a rolling update of 1,000 pods', { timeout: 600_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
+    const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();
     const problems = [];
     page.on('pageerror', (error) => problems.push(String(error)));
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await prompt(page).waitFor();
     await page.getByRole('button', { name: 'Pause time' }).click();
 
