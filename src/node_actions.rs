@@ -10,9 +10,12 @@ use sim::views::Activity;
 use yew::prelude::*;
 
 /// At most this many nodes (the control plane included): each one costs the page time.
+// Simplification: a kind cluster takes as many nodes as the machine running it can hold.
 pub const MAX_NODES: usize = 16;
 
 /// The component the activity feed names for a machine-level change.
+// Simplification: these feed lines come from the page, not from an api-server write (the
+// machine is outside the cluster); the control plane's kubelet cannot be stopped from the map.
 pub const MACHINE: &str = "machine";
 
 /// A change to a node's machine, made from the map.
