@@ -307,7 +307,7 @@ pub fn record(
     let mut involved = object_reference(obj);
     involved.field_path = field_path.to_string();
     let source = EventSource {
-        component: actor.component.clone(),
+        component: actor.component.to_string(),
         host: host.to_string(),
     };
     // `<name>.<hex nanoseconds>`, as the recorder names events: later events get larger names
@@ -333,8 +333,12 @@ pub fn record(
         action: None,
         related: None,
         // The aggregator's combined event names no reporting controller or instance.
-        reporting_component: (!combined).then(|| actor.component.clone()),
-        reporting_instance: if combined { None } else { actor.node.clone() },
+        reporting_component: (!combined).then(|| actor.component.to_string()),
+        reporting_instance: if combined {
+            None
+        } else {
+            actor.node.as_deref().map(str::to_string)
+        },
     };
     if api
         .create_arc_with(actor, event.into(), &Default::default())

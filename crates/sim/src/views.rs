@@ -248,8 +248,8 @@ pub fn activity(e: &WatchEvent) -> Activity {
     Activity {
         resource_version: e.resource_version,
         time: e.time.rfc3339(),
-        component: e.actor.component.clone(),
-        node: e.actor.node.clone(),
+        component: e.actor.component.to_string(),
+        node: e.actor.node.as_deref().map(str::to_string),
         verb: match e.verb {
             Verb::Create => "create",
             Verb::Update => "update",

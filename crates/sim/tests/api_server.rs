@@ -792,7 +792,7 @@ fn the_watch_log_records_who_wrote_what_in_order() {
             (
                 e.resource_version,
                 e.type_,
-                e.actor.component.as_str(),
+                &*e.actor.component,
                 e.object.metadata().name.as_str(),
             )
         })
@@ -895,7 +895,7 @@ fn the_log_forgets_what_every_control_loop_has_read_but_keeps_a_pinned_readers_e
     // … and the pinned reader still gets every one of them, starting with kubectl's create.
     let seen: Vec<_> = c.api().watch(cursor).unwrap().collect();
     assert_eq!(seen.len() as u64, c.api().resource_version() - cursor);
-    assert_eq!(seen[0].actor.component, "kubectl");
+    assert_eq!(&*seen[0].actor.component, "kubectl");
     c.api_mut().unpin_watch(pin);
     c.settle();
     c.advance(Duration::seconds(10));

@@ -124,7 +124,7 @@ fn the_activity_feed_names_the_components_that_built_the_cluster() {
         .api()
         .log()
         .iter()
-        .map(|e| e.actor.component.clone())
+        .map(|e| e.actor.component.to_string())
         .collect();
     components.sort();
     components.dedup();

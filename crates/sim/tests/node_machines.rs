@@ -26,6 +26,6 @@ fn a_removed_machine_has_its_node_deleted_by_the_cloud_node_lifecycle_controller
         .filter(|e| e.object.kind() == Kind::Node && e.object.metadata().name == "timonel-worker")
         .last()
         .unwrap();
-    assert_eq!(deleted.actor.component, "cloud-node-lifecycle-controller");
+    assert_eq!(&*deleted.actor.component, "cloud-node-lifecycle-controller");
     assert!(c.remove_node("timonel-worker").is_err(), "gone already");
 }

@@ -477,7 +477,7 @@ impl ApiServer {
             self.kubectl_created.remove(&arc.metadata().uid);
         } else {
             bucket.insert(Arc::clone(&arc));
-            if type_ == EventType::Added && actor.component == "kubectl" {
+            if type_ == EventType::Added && &*actor.component == "kubectl" {
                 self.kubectl_created.insert(arc.metadata().uid.clone());
             }
         }

@@ -11,16 +11,33 @@ use crate::clock::Time;
 
 /// Who made a request: the component and, for node agents, the node (an event's `source`).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+///
+/// Shared strings: every write's watch event keeps its actor, so a copy is a reference count.
 pub struct Actor {
-    pub component: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub node: Option<String>,
+    #[serde(serialize_with = "ser_str")]
+    pub component: Arc<str>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "ser_opt_str"
+    )]
+    pub node: Option<Arc<str>>,
+}
+
+fn ser_str<S: serde::Serializer>(v: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(v)
+}
+
+fn ser_opt_str<S: serde::Serializer>(v: &Option<Arc<str>>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_str(v),
+        None => s.serialize_none(),
+    }
 }
 
 impl Actor {
     pub fn new(component: &str) -> Self {
         Actor {
-            component: component.to_string(),
+            component: component.into(),
             node: None,
         }
     }
@@ -30,7 +47,7 @@ impl Actor {
     pub fn kubelet(node: &str) -> Self {
         Actor {
             component: "kubelet".into(),
-            node: Some(node.to_string()),
+            node: Some(node.into()),
         }
     }
     pub fn scheduler() -> Self {
