@@ -4,10 +4,12 @@
 // and wasm-opt (after `trunk build --release`); its proportions are close to the shipped ones.
 // For exact post-wasm-opt numbers run `wasm-opt -Oz -g` (same flags as index.html) on it first.
 // Usage: node scripts/wasm-breakdown.mjs [module.wasm] [number of largest functions to list]
+// (the default module is under $CARGO_TARGET_DIR when it is set, else under target/)
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const path = process.argv[2] ?? 'target/wasm32-unknown-unknown/release/timonel-web.wasm';
+const target = process.env.CARGO_TARGET_DIR ?? 'target';
+const path = process.argv[2] ?? `${target}/wasm32-unknown-unknown/release/timonel-web.wasm`;
 const listTop = Number(process.argv[3] ?? 25);
 let buf;
 try {
