@@ -2,25 +2,14 @@
 // read from the app's own performance marks, over several fresh loads; and what a first visit
 // downloads, compressed. Printed as metrics, never asserted against a threshold: a shared
 // machine is too noisy for that (issue 5's targets: ≤ 0.5 s, ≤ 300 KB gzip).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { launchBrowser, screenshot, serveDist } from './harness.mjs';
+import { screenshot, servedPlayground } from './harness.mjs';
 
 const RUNS = Number(process.env.TIMONEL_STARTUP_RUNS ?? 7);
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = servedPlayground();
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -30,7 +19,7 @@ const median = (values) => {
 
 /** One fresh load (new profile, nothing cached); its marks, paint times and downloads. */
 async function load(name) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(String(error)));
@@ -38,7 +27,7 @@ async function load(name) {
   page.on('response', (response) => {
     bodies.push(response.body().then((body) => ({ url: response.url(), body }), () => null));
   });
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   const prompt = page.getByRole('textbox', { name: 'Command' });
   await prompt.waitFor();
   await page.waitForFunction(() => performance.getEntriesByName('timonel:ready').length > 0);
