@@ -113,8 +113,8 @@ pub fn App() -> Html {
         });
     }
     // The first frame draws what the first view needs (the prompt, the editor, the nodes);
-    // the events table and the activity feed, long lists of text below them, are laid out one
-    // frame later (see `style/startup.css`), so their layout does not delay the first paint.
+    // the events table and the activity feed, long lists of text below them, are made one
+    // frame later (`ClusterPanel`'s `starting`), so they do not delay the first paint.
     let starting = use_state(|| true);
     {
         let starting = starting.clone();
@@ -142,7 +142,7 @@ pub fn App() -> Html {
                     <Editor />
                     <Terminal />
                 </div>
-                <ClusterPanel />
+                <ClusterPanel starting={*starting} />
                 <Inspector />
             </main>
         </ContextProvider<PlaygroundHandle>>

@@ -196,8 +196,16 @@ fn NodeCard(props: &NodeCardProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct ClusterPanelProps {
+    /// Before the page's first paint: the events table and the activity feed (most of the
+    /// page's elements) are made one frame later, so the prompt and the nodes paint sooner.
+    #[prop_or_default]
+    pub starting: bool,
+}
+
 #[function_component]
-pub fn ClusterPanel() -> Html {
+pub fn ClusterPanel(props: &ClusterPanelProps) -> Html {
     let playground = use_playground();
     let s = playground.lang.strings();
     let lang = playground.lang;
@@ -261,8 +269,10 @@ pub fn ClusterPanel() -> Html {
                     <p class="pods-more">{format!("+{} {}", unscheduled.len() - UNSCHEDULED_SHOWN, s.pods_more)}</p>
                 }
             }
-            <EventsTable />
-            <ActivityFeed />
+            if !props.starting {
+                <EventsTable />
+                <ActivityFeed />
+            }
         </section>
     }
 }
