@@ -1,6 +1,6 @@
 //! Scheduling benchmark: a Deployment of N replicas on W workers, run until every pod is Running.
 //!
-//! `cargo run --release -p timonel-sim --example bench -- REPLICAS WORKERS [WATCH_HISTORY]`
+//! `cargo run --profile perf -p timonel-sim --example bench -- REPLICAS WORKERS [WATCH_HISTORY]`
 //!
 //! Prints wall time, pods per second and heap bytes per pod (live heap growth from the booted
 //! cluster to the settled one, over the replicas; measured by a counting global allocator). The
