@@ -6,10 +6,14 @@ use crate::i18n::Lang;
 use crate::node_actions::{AddNode, NodeMenu};
 use crate::state::{Action, use_playground};
 use crate::time_controls::TimeControls;
+use gloo::storage::{LocalStorage, Storage};
 use sim::api::Kind;
 use sim::views::{NodeView, PodView};
 use sim::views_why::ObjRef;
 use yew::prelude::*;
+
+/// Where the map's namespace filter is remembered (empty: every namespace).
+const NAMESPACE_FILTER_KEY: &str = "timonel.map.namespace";
 
 /// The colour family of a pod's STATUS, for its tile.
 fn status_class(pod: &PodView) -> &'static str {
@@ -231,6 +235,40 @@ pub fn ClusterPanel(props: &ClusterPanelProps) -> Html {
     );
     let (nodes, unscheduled) = &*views;
     let control_plane = cluster.control_plane_node();
+    // The map shows the pods of one namespace, or of all; the choice is remembered.
+    let namespace =
+        use_state(|| LocalStorage::get::<String>(NAMESPACE_FILTER_KEY).unwrap_or_default());
+    let on_namespace = {
+        let namespace = namespace.clone();
+        Callback::from(move |e: Event| {
+            let chosen = e
+                .target_dyn_into::<web_sys::HtmlSelectElement>()
+                .map(|el| el.value())
+                .unwrap_or_default();
+            // Best effort: private windows may refuse storage.
+            let _ = LocalStorage::set(NAMESPACE_FILTER_KEY, &chosen);
+            namespace.set(chosen);
+        })
+    };
+    let mut namespaces: Vec<String> = cluster
+        .api()
+        .iter(Kind::Namespace, None)
+        .map(|o| o.metadata().name.clone())
+        .collect();
+    if !namespace.is_empty() && !namespaces.contains(&namespace) {
+        namespaces.push((*namespace).clone());
+    }
+    let shown = |pods: &[PodView]| -> Vec<PodView> {
+        pods.iter()
+            .filter(|p| namespace.is_empty() || p.namespace == *namespace)
+            .cloned()
+            .collect()
+    };
+    let unscheduled = if namespace.is_empty() {
+        unscheduled.clone()
+    } else {
+        shown(unscheduled)
+    };
     html! {
         <section class="cluster" aria-labelledby="cluster-heading">
             <h2 id="cluster-heading">
@@ -239,6 +277,15 @@ pub fn ClusterPanel(props: &ClusterPanelProps) -> Html {
             <TimeControls />
             <div class="nodes-head">
                 <h3>{s.nodes_heading}</h3>
+                <label class="namespace-filter">
+                    {s.namespace_filter}{" "}
+                    <select onchange={on_namespace}>
+                        <option value="" selected={namespace.is_empty()}>{s.all_namespaces}</option>
+                        { for namespaces.iter().map(|ns| html! {
+                            <option value={ns.clone()} selected={*ns == *namespace}>{ns}</option>
+                        }) }
+                    </select>
+                </label>
                 <AddNode />
             </div>
             <ul class="nodes">
@@ -253,8 +300,13 @@ pub fn ClusterPanel(props: &ClusterPanelProps) -> Html {
                         Kind::Pod => node.pods.iter().any(|p| p.name == r.name && p.namespace == r.namespace),
                         _ => false,
                     });
+                    let node = if namespace.is_empty() {
+                        node.clone()
+                    } else {
+                        NodeView { pods: shown(&node.pods), ..node.clone() }
+                    };
                     html! {
-                        <NodeCard {key} node={node.clone()} {control_plane} {kubelet_stopped} {lang}
+                        <NodeCard {key} {node} {control_plane} {kubelet_stopped} {lang}
                             {inspected} on_inspect={on_inspect.clone()} />
                     }
                 }) }

@@ -64,6 +64,9 @@ pub struct Strings {
     pub command_label: &'static str,
     pub cluster_heading: &'static str,
     pub nodes_heading: &'static str,
+    /// The map's namespace filter: its label and the choice that shows every namespace.
+    pub namespace_filter: &'static str,
+    pub all_namespaces: &'static str,
     /// Before the cluster's virtual time.
     pub cluster_clock: &'static str,
     pub time_controls: &'static str,
@@ -246,6 +249,8 @@ pub static EN: Strings = Strings {
     command_label: "Command",
     cluster_heading: "Cluster",
     nodes_heading: "Nodes",
+    namespace_filter: "Pods of",
+    all_namespaces: "all namespaces",
     cluster_clock: "Cluster time",
     time_controls: "Cluster time controls",
     time_play: "Let time run",
@@ -407,6 +412,8 @@ pub static ES: Strings = Strings {
     command_label: "Comando",
     cluster_heading: "Clúster",
     nodes_heading: "Nodos",
+    namespace_filter: "Pods de",
+    all_namespaces: "todos los espacios de nombres",
     cluster_clock: "Hora del clúster",
     time_controls: "Control del tiempo del clúster",
     time_play: "Dejar correr el tiempo",
