@@ -2,19 +2,11 @@
 // visible at once, remembered across a reload, in English and Spanish.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { screenshot, servedPlayground, typeLine } from './harness.mjs';
+import { openPlayground, screenshot, servedPlayground, typeLine } from './harness.mjs';
 
 const env = servedPlayground();
 
-async function openPage(options = {}) {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 }, ...options });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(String(error)));
-  await page.goto(env.server.url);
-  await page.getByRole('textbox', { name: /Command|Comando/ }).waitFor();
-  return { context, page, problems };
-}
+const openPage = (options) => openPlayground(env, options);
 
 /** The computed background colour and font size of the terminal. */
 const terminalLook = (page) =>

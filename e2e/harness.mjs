@@ -65,6 +65,20 @@ export function servedPlayground() {
   return env;
 }
 
+/**
+ * A fresh profile (1280×720 unless `options` say otherwise) with the playground open and its
+ * prompt shown; page errors are collected in `problems`.
+ */
+export async function openPlayground(env, options = {}) {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 }, ...options });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(String(error)));
+  await page.goto(env.server.url);
+  await page.getByRole('textbox', { name: /Command|Comando/ }).waitFor();
+  return { context, page, problems };
+}
+
 export async function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

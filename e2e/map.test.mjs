@@ -2,19 +2,11 @@
 // and the whole page on a 1920×1080 projector and on a tablet, without sideways scrolling.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { screenshot, servedPlayground, typeLine } from './harness.mjs';
+import { openPlayground, screenshot, servedPlayground, typeLine } from './harness.mjs';
 
 const env = servedPlayground();
 
-async function openPage(options = {}) {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 }, ...options });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(String(error)));
-  await page.goto(env.server.url);
-  await page.getByRole('textbox', { name: /Command|Comando/ }).waitFor();
-  return { context, page, problems };
-}
+const openPage = (options) => openPlayground(env, options);
 
 /** The names of the pods drawn on the map's nodes. */
 const podsOnMap = (page) => page.locator('.nodes .pod-name').allInnerTexts();
