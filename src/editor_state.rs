@@ -843,6 +843,17 @@ mod tests {
         ))
     }
 
+    fn edit_path(state: &Playground) -> String {
+        let engine = state.engine.borrow();
+        engine
+            .editor
+            .edit
+            .as_ref()
+            .expect("an edit waits")
+            .path
+            .clone()
+    }
+
     fn edit_text(state: &Playground) -> String {
         let engine = state.engine.borrow();
         engine
@@ -917,15 +928,7 @@ mod tests {
     #[test]
     fn a_rejected_save_reopens_the_tab_with_kubectls_errors_and_cancel_ends_it() {
         let state = created_web().reduce(Action::RunCommand("kubectl edit deploy/web".into()));
-        let path = state
-            .engine
-            .borrow()
-            .editor
-            .edit
-            .as_ref()
-            .unwrap()
-            .path
-            .clone();
+        let path = edit_path(&state);
         let text = edit_text(&state).replace("  replicas: 1\n", "  replicas: -1\n");
         let state = act(
             state,
@@ -982,15 +985,7 @@ mod tests {
     #[test]
     fn a_kept_session_reopens_a_waiting_edit_with_the_text_it_had() {
         let state = created_web().reduce(Action::RunCommand("kubectl edit deployment web".into()));
-        let path = state
-            .engine
-            .borrow()
-            .editor
-            .edit
-            .as_ref()
-            .unwrap()
-            .path
-            .clone();
+        let path = edit_path(&state);
         let text = edit_text(&state).replace("  replicas: 1\n", "  replicas: 5\n");
         let state = act(
             state,
