@@ -6,7 +6,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { pasteAtPrompt, screenshot, servedPlayground, typeLine } from './harness.mjs';
+import { openPlayground, pasteAtPrompt, screenshot, servedPlayground, typeLine } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const env = servedPlayground();
@@ -16,16 +16,7 @@ before(async () => {
   axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 });
 
-async function openPage(options = {}) {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 }, ...options });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(String(error)));
-  await page.clock.install();
-  await page.goto(env.server.url);
-  await page.getByRole('textbox', { name: /Command|Comando/ }).waitFor();
-  return { context, page, problems };
-}
+const openPage = (options) => openPlayground(env, options, { clock: true });
 
 /** axe's serious and critical violations, as readable lines. */
 async function violations(page, label) {

@@ -67,13 +67,21 @@ export function servedPlayground() {
 
 /**
  * A fresh profile (1280×720 unless `options` say otherwise) with the playground open and its
- * prompt shown; page errors are collected in `problems`.
+ * prompt shown; page errors (and with `consoleErrors`, console errors) are collected in
+ * `problems`. With `clock`, Playwright's fake clock is installed first, so the page's timers
+ * run only when a test moves that clock.
  */
-export async function openPlayground(env, options = {}) {
+export async function openPlayground(env, options = {}, { clock = false, consoleErrors = false } = {}) {
   const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 }, ...options });
   const page = await context.newPage();
   const problems = [];
+  if (consoleErrors) {
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(msg.text());
+    });
+  }
   page.on('pageerror', (error) => problems.push(String(error)));
+  if (clock) await page.clock.install();
   await page.goto(env.server.url);
   await page.getByRole('textbox', { name: /Command|Comando/ }).waitFor();
   return { context, page, problems };

@@ -2,23 +2,12 @@
 // its tile, and read why in plain words.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pasteAtPrompt, screenshot, servedPlayground } from './harness.mjs';
+import { openPlayground, pasteAtPrompt, screenshot, servedPlayground } from './harness.mjs';
 
 const env = servedPlayground();
 
-async function openPage(options = {}) {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(msg.text());
-  });
-  page.on('pageerror', (error) => problems.push(String(error)));
-  await page.clock.install();
-  await page.goto(env.server.url);
-  await page.getByRole('textbox', { name: /Command|Comando/ }).waitFor();
-  return { context, page, problems };
-}
+const openPage = (options = {}) =>
+  openPlayground(env, { viewport: { width: 1280, height: 800 }, ...options }, { clock: true, consoleErrors: true });
 
 /** Pastes a script at the prompt (a heredoc and the commands after it). */
 function paste(page, lines) {

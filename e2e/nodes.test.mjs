@@ -2,26 +2,17 @@
 // remove a machine, and find it all again after a reload.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { screenshot, servedPlayground, typeLine } from './harness.mjs';
+import { openPlayground, screenshot, servedPlayground, typeLine } from './harness.mjs';
 
 const env = servedPlayground();
 
 async function openPage(options = {}) {
-  const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 }, ...options });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(msg.text());
-  });
-  page.on('pageerror', (error) => problems.push(String(error)));
-  page.on('dialog', (dialog) => {
-    problems.push(`dialog: ${dialog.message()}`);
+  const opened = await openPlayground(env, { viewport: { width: 1400, height: 900 }, ...options }, { clock: true, consoleErrors: true });
+  opened.page.on('dialog', (dialog) => {
+    opened.problems.push(`dialog: ${dialog.message()}`);
     dialog.dismiss();
   });
-  await page.clock.install();
-  await page.goto(env.server.url);
-  await page.getByRole('textbox', { name: /Command|Comando/ }).waitFor();
-  return { context, page, problems };
+  return opened;
 }
 
 /** The node's box on the map. */

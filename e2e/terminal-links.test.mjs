@@ -3,23 +3,12 @@
 // printed: same characters, same columns.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { screenshot, servedPlayground, typeLine } from './harness.mjs';
+import { openPlayground, screenshot, servedPlayground, typeLine } from './harness.mjs';
 
 const env = servedPlayground();
 
-async function openPage(options = {}) {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(msg.text());
-  });
-  page.on('pageerror', (error) => problems.push(String(error)));
-  await page.clock.install();
-  await page.goto(env.server.url);
-  await page.getByRole('textbox', { name: /Command|Comando/ }).waitFor();
-  return { context, page, problems };
-}
+const openPage = (options = {}) =>
+  openPlayground(env, { viewport: { width: 1280, height: 800 }, ...options }, { clock: true, consoleErrors: true });
 
 /** The left edge, in pixels, of the character at `column` of every line of a `<pre>`. */
 function columnEdges(pre, column) {
