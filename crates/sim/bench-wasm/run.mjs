@@ -3,6 +3,8 @@
 // performance.now(); then checks the cross-target determinism hash.
 import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
+import { Session } from "node:inspector";
+import { writeFileSync } from "node:fs";
 
 const require = createRequire(import.meta.url);
 const dir = process.env.BENCH_WASM_DIR;
@@ -16,6 +18,18 @@ const given = args.filter((a) => /^\d+:\d+$/.test(a));
 for (const a of args.filter((a) => a !== "--check-only" && !given.includes(a))) {
   console.error(`ignoring ${a}: cases are REPLICAS:WORKERS`);
 }
+// BENCH_CPU_PROFILE=FILE writes a V8 CPU profile of the timed runs only (not boot or reset).
+const profileFile = process.env.BENCH_CPU_PROFILE;
+const inspector = profileFile ? new Session() : null;
+const post = (method, params) =>
+  new Promise((resolve, reject) =>
+    inspector.post(method, params, (err, res) => (err ? reject(err) : resolve(res))),
+  );
+if (inspector) {
+  inspector.connect();
+  await post("Profiler.enable");
+  await post("Profiler.setSamplingInterval", { interval: 200 });
+}
 const cases = args.includes("--check-only") ? [] : given.length ? given : ["1000:100", "10000:1000"];
 for (const c of cases) {
   const [replicas, workers] = c.split(":").map(Number);
@@ -25,10 +39,15 @@ for (const c of cases) {
   bench.boot(workers);
   const boot = (performance.now() - t) / 1000;
   const heapBefore = bench.memory_bytes();
+  if (inspector) await post("Profiler.start");
   t = performance.now();
   const cpu0 = process.cpuUsage();
   const steps = bench.run(replicas);
   const wall = (performance.now() - t) / 1000;
+  if (inspector) {
+    const { profile } = await post("Profiler.stop");
+    writeFileSync(`${profileFile}.${c.replace(":", "-")}.cpuprofile`, JSON.stringify(profile));
+  }
   // CPU time too: on a busy machine it is steadier than wall time.
   const used = process.cpuUsage(cpu0);
   const cpu = (used.user + used.system) / 1e6;

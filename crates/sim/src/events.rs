@@ -319,7 +319,11 @@ pub fn record(
     let name = format!("{}.{:x}", involved.name, nanos + 0x1880_0000_0000_0000);
     let at = now.rfc3339();
     let event = Event {
-        metadata: ObjectMeta::named(&namespace, &name),
+        metadata: ObjectMeta {
+            name,
+            namespace,
+            ..Default::default()
+        },
         involved_object: involved,
         reason: Some(reason.to_string()),
         message: Some(message.to_string()),
@@ -340,10 +344,8 @@ pub fn record(
             actor.node.as_deref().map(str::to_string)
         },
     };
-    if api
-        .create_arc_with(actor, event.into(), &Default::default())
-        .is_ok()
-    {
-        api.event_cache.names.insert(cache_key, name.into());
+    if let Ok(stored) = api.create_arc_with(actor, event.into(), &Default::default()) {
+        let name = stored.metadata().name.as_str().into();
+        api.event_cache.names.insert(cache_key, name);
     }
 }

@@ -1,7 +1,7 @@
 //! ReplicaSetController (`syncReplicaSet`): creates and deletes pods to match `spec.replicas`,
 //! adopts and releases pods by selector, chooses victims in the upstream order, writes status.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::api::{
@@ -10,6 +10,7 @@ use crate::api::{
 use crate::apiserver::{Actor, ApiServer, DeleteOptions};
 use crate::events;
 use crate::labels::Selector;
+use crate::scheduler::cache::FxBuild;
 
 use super::{Key, changed_keys};
 
@@ -31,8 +32,9 @@ struct PodIndex {
     primed: bool,
     /// namespace → controller uid (`""`: pods without a controller) → its pods.
     groups: BTreeMap<String, BTreeMap<Arc<str>, Group>>,
-    /// namespace → pod → the controller uid it is indexed under (`""`: an orphan).
-    of_pod: BTreeMap<String, BTreeMap<String, Arc<str>>>,
+    /// namespace → pod → the controller uid it is indexed under (`""`: an orphan). Hashed: only
+    /// looked up, never walked.
+    of_pod: HashMap<String, HashMap<String, Arc<str>, FxBuild>, FxBuild>,
 }
 
 /// One controller's pods, and the counts a sync needs, kept as pods change.
@@ -239,7 +241,7 @@ impl PodIndex {
             None => {
                 self.of_pod.insert(
                     namespace.to_string(),
-                    BTreeMap::from([(name.to_string(), uid)]),
+                    HashMap::from_iter([(name.to_string(), uid)]),
                 );
             }
         }

@@ -14,27 +14,27 @@ pub fn normalize_image(image: &str) -> String {
         Some((n, d)) => (n, Some(d)),
         None => (image, None),
     };
-    let mut parts: Vec<&str> = name.split('/').collect();
-    let has_domain = parts.len() > 1
-        && (parts[0].contains('.') || parts[0].contains(':') || parts[0] == "localhost");
-    let mut out = String::new();
+    let first = name.split_once('/').map(|(first, _)| first);
+    let has_domain = first.is_some_and(|p| p.contains('.') || p.contains(':') || p == "localhost");
+    let last = name.rsplit('/').next().unwrap_or("");
+    // One allocation: this runs for every container the kubelets look at.
+    let mut out = String::with_capacity(name.len() + 26 + digest.map_or(0, str::len));
     if !has_domain {
         out.push_str("docker.io/");
-        if parts.len() == 1 {
+        if first.is_none() {
             out.push_str("library/");
         }
     }
-    let last = parts.pop().unwrap_or("");
-    for p in parts {
-        out.push_str(p);
-        out.push('/');
-    }
-    out.push_str(last);
+    out.push_str(name);
     match digest {
-        Some(d) => format!("{out}@{d}"),
-        None if !last.contains(':') => format!("{out}:latest"),
-        None => out,
+        Some(d) => {
+            out.push('@');
+            out.push_str(d);
+        }
+        None if !last.contains(':') => out.push_str(":latest"),
+        None => {}
     }
+    out
 }
 
 fn fnv1a64(data: &[u8], seed: u64) -> u64 {
@@ -48,10 +48,13 @@ fn fnv1a64(data: &[u8], seed: u64) -> u64 {
 
 /// A stable fake `sha256:` digest for an image name (the same image always has the same ID).
 pub fn image_digest(image: &str) -> String {
-    let hex: String = (0..4)
-        .map(|i| format!("{:016x}", fnv1a64(image.as_bytes(), i)))
-        .collect();
-    format!("sha256:{hex}")
+    use std::fmt::Write;
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    for i in 0..4 {
+        let _ = write!(out, "{:016x}", fnv1a64(image.as_bytes(), i));
+    }
+    out
 }
 
 /// `imageID` as containerd reports it: the repository with the digest.
@@ -163,6 +166,19 @@ mod tests {
         assert_eq!(
             normalize_image("bitnami/redis"),
             "docker.io/bitnami/redis:latest"
+        );
+        assert_eq!(normalize_image("localhost/app"), "localhost/app:latest");
+        assert_eq!(
+            normalize_image("localhost:5000/team/app:v2"),
+            "localhost:5000/team/app:v2"
+        );
+        assert_eq!(
+            normalize_image("nginx@sha256:abc"),
+            "docker.io/library/nginx@sha256:abc"
+        );
+        assert_eq!(
+            normalize_image("quay.io/org/tool"),
+            "quay.io/org/tool:latest"
         );
         assert!(image_id("nginx").starts_with("docker.io/library/nginx@sha256:"));
         assert_eq!(

@@ -41,9 +41,10 @@ impl Usage {
 /// What the plugins need to know about a pod bound to a node.
 #[derive(Clone, Debug)]
 pub(crate) struct CachedPod {
-    pub namespace: String,
-    pub labels: BTreeMap<String, String>,
-    pub node: String,
+    /// Interned (see [`Interned`]): the pods of one ReplicaSet share one copy of each.
+    pub namespace: Arc<str>,
+    pub labels: Arc<BTreeMap<String, String>>,
+    pub node: Arc<str>,
     /// Position of `node` in the cache's nodes (`usize::MAX` if unknown).
     pub node_index: usize,
     pub requests: (i128, i128),
@@ -54,15 +55,15 @@ pub(crate) struct CachedPod {
 }
 
 impl CachedPod {
-    fn of(p: &Pod) -> Option<CachedPod> {
+    fn of(p: &Pod, interned: &mut Interned) -> Option<CachedPod> {
         let node = p.node_name()?;
         if p.is_terminal() {
             return None;
         }
         Some(CachedPod {
-            namespace: p.metadata.namespace.clone(),
-            labels: p.metadata.labels.clone(),
-            node: node.to_string(),
+            namespace: interned.str(&p.metadata.namespace),
+            labels: interned.labels(&p.metadata.labels),
+            node: interned.str(node),
             node_index: usize::MAX,
             requests: plugins::pod_requests(p),
             terminating: p.metadata.deletion_timestamp.is_some(),
@@ -76,10 +77,10 @@ impl CachedPod {
             return false;
         };
         !p.is_terminal()
-            && self.node == node
+            && *self.node == *node
             && self.terminating == p.metadata.deletion_timestamp.is_some()
-            && self.namespace == p.metadata.namespace
-            && self.labels == p.metadata.labels
+            && *self.namespace == *p.metadata.namespace
+            && *self.labels == p.metadata.labels
             && match (&self.affinity, pod_affinity_of(p)) {
                 (None, None) => true,
                 (Some(a), Some(b)) => **a == *b,
@@ -226,7 +227,7 @@ impl FxHasher {
     }
 }
 
-type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+pub(crate) type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Cache {
@@ -240,6 +241,55 @@ pub(crate) struct Cache {
     /// Pods with pod affinity or anti-affinity (`HavePodsWithAffinityList`).
     pub with_affinity: BTreeSet<Key>,
     pub nodes_dirty: bool,
+    interned: Interned,
+}
+
+/// One shared copy of each namespace, node name and label set the cached pods use: ten thousand
+/// pods of a ReplicaSet carry the same labels, and copying them per pod cost more memory than
+/// anything else the scheduler keeps. A value leaves when its last pod does. Only looked up,
+/// never walked: the hash order cannot reach any output.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Interned {
+    strs: std::collections::HashSet<Arc<str>, FxBuild>,
+    labels: std::collections::HashSet<Arc<BTreeMap<String, String>>, FxBuild>,
+}
+
+impl Interned {
+    fn str(&mut self, s: &str) -> Arc<str> {
+        if let Some(known) = self.strs.get(s) {
+            return Arc::clone(known);
+        }
+        let new: Arc<str> = s.into();
+        self.strs.insert(Arc::clone(&new));
+        new
+    }
+
+    fn labels(&mut self, l: &BTreeMap<String, String>) -> Arc<BTreeMap<String, String>> {
+        if let Some(known) = self.labels.get(l) {
+            return Arc::clone(known);
+        }
+        let new = Arc::new(l.clone());
+        self.labels.insert(Arc::clone(&new));
+        new
+    }
+
+    /// Forgets what `p` alone still used.
+    fn release(&mut self, p: CachedPod) {
+        let CachedPod {
+            namespace,
+            labels,
+            node,
+            ..
+        } = p;
+        for s in [namespace, node] {
+            if Arc::strong_count(&s) == 2 {
+                self.strs.remove(&*s);
+            }
+        }
+        if Arc::strong_count(&labels) == 2 {
+            self.labels.remove(&*labels);
+        }
+    }
 }
 
 impl Cache {
@@ -257,7 +307,7 @@ impl Cache {
             return;
         }
         self.remove(namespace, name, counts);
-        if let Some(cached) = pod.and_then(CachedPod::of) {
+        if let Some(cached) = pod.and_then(|p| CachedPod::of(p, &mut self.interned)) {
             self.insert(namespace, name, cached, counts);
         }
     }
@@ -285,11 +335,12 @@ impl Cache {
                 self.with_affinity
                     .remove(&(namespace.to_string(), name.to_string()));
             }
+            self.interned.release(old);
         }
     }
 
     fn insert(&mut self, namespace: &str, name: &str, mut cached: CachedPod, counts: &mut Counts) {
-        if let Some(&i) = self.index.get(&cached.node)
+        if let Some(&i) = self.index.get(&*cached.node)
             && let Some(n) = self.nodes.get_mut(i)
         {
             n.add_usage(cached.requests, 1);
@@ -346,7 +397,7 @@ impl Cache {
             .collect();
         for p in self.pods.values_mut().flat_map(HashMap::values_mut) {
             p.node_index = usize::MAX;
-            if let Some(&i) = self.index.get(&p.node)
+            if let Some(&i) = self.index.get(&*p.node)
                 && let Some(n) = self.nodes.get_mut(i)
             {
                 n.add_usage(p.requests, 1);
@@ -360,8 +411,9 @@ impl Cache {
     pub fn relist(&mut self, api: &ApiServer, counts: &mut Counts) {
         self.pods.clear();
         self.with_affinity.clear();
+        self.interned = Interned::default();
         for p in api.iter_as::<Pod>(None) {
-            if let Some(cached) = CachedPod::of(p) {
+            if let Some(cached) = CachedPod::of(p, &mut self.interned) {
                 let (ns, name) = (&p.metadata.namespace, &p.metadata.name);
                 if cached.affinity.is_some() {
                     self.with_affinity.insert((ns.clone(), name.clone()));

@@ -114,8 +114,8 @@ fn terms_of(api: &ApiServer, owner: &Pod, affinity: Option<&Affinity>) -> Terms 
 /// The existing pod's terms; a minimal pod stands in for it (only namespace and labels matter).
 fn existing_terms(api: &ApiServer, p: &super::cache::CachedPod) -> Terms {
     let mut owner = Pod::default();
-    owner.metadata.namespace = p.namespace.clone();
-    owner.metadata.labels = p.labels.clone();
+    owner.metadata.namespace = p.namespace.to_string();
+    owner.metadata.labels = (*p.labels).clone();
     terms_of(api, &owner, p.affinity.as_deref())
 }
 

@@ -79,8 +79,14 @@ struct CompactNodeTrace {
     /// Where the failing filter's reasons (the filter after the passed ones) are in the
     /// record's `failures`, if one failed.
     failed: Option<u32>,
-    /// Raw scores in [`SCORES`] order, for feasible nodes.
-    scores: [i64; SCORE_PLUGINS],
+    /// Scores in [`SCORES`] order, for feasible nodes (normalized ones are 0–100 and raw ones
+    /// small counts or weight sums: 32 bits keep a 420-node trace per attempt small).
+    scores: [i32; SCORE_PLUGINS],
+}
+
+/// A score as a trace keeps it.
+fn narrow(score: i64) -> i32 {
+    score.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
 }
 
 const SCORE_PLUGINS: usize = 6;
@@ -140,6 +146,7 @@ impl Record {
                         None => {
                             let mut sum = 0;
                             for ((plugin, weight), score) in SCORES.iter().zip(t.scores) {
+                                let score = i64::from(score);
                                 sum += score * weight;
                                 scores.push(ScoreResult {
                                     plugin,
@@ -510,11 +517,11 @@ impl Scheduler {
             };
             match verdict {
                 Verdict::Pass => {
-                    trace.scores[0] = fit_scores.0;
-                    trace.scores[1] = fit_scores.1;
+                    trace.scores[0] = narrow(fit_scores.0);
+                    trace.scores[1] = narrow(fit_scores.1);
                     if let Some(info) = &info {
                         for i in [TAINT_TOLERATION_SCORE, NODE_AFFINITY_SCORE] {
-                            trace.scores[i] = plugins::run_score_at(i, pod, info, nonzero);
+                            trace.scores[i] = narrow(plugins::run_score_at(i, pod, info, nonzero));
                         }
                     }
                     feasible.push((traces.len(), idx));
@@ -577,24 +584,25 @@ impl Scheduler {
                 }
                 for (t, _) in &feasible {
                     let s = &mut traces[*t].scores[plugin];
-                    *s = match (max, reverse) {
+                    let (raw, top) = (i64::from(*s), i64::from(max));
+                    *s = narrow(match (top, reverse) {
                         (0, true) => 100,
-                        (0, false) => *s,
-                        (max, true) => 100 - 100 * *s / max,
-                        (max, false) => 100 * *s / max,
-                    };
+                        (0, false) => raw,
+                        (top, true) => 100 - 100 * raw / top,
+                        (top, false) => 100 * raw / top,
+                    });
                 }
             }
             let weights: [i64; SCORE_PLUGINS] = std::array::from_fn(|i| SCORES[i].1);
             for (k, (t, n)) in feasible.iter().enumerate() {
                 let trace = &mut traces[*t];
                 trace.scores[POD_TOPOLOGY_SPREAD_SCORE] =
-                    spread_scores.get(k).copied().unwrap_or(0);
+                    narrow(spread_scores.get(k).copied().unwrap_or(0));
                 trace.scores[INTER_POD_AFFINITY_SCORE] =
-                    interpod_scores.get(k).copied().unwrap_or(0);
+                    narrow(interpod_scores.get(k).copied().unwrap_or(0));
                 let mut total = 0i64;
                 for (score, weight) in trace.scores.iter().zip(&weights) {
-                    total += score * weight;
+                    total += i64::from(*score) * weight;
                 }
                 totals.push((*n, total));
             }
