@@ -1333,17 +1333,27 @@ fn describe_events(events: &[sim::api::Event], now: Time) -> String {
         };
         let source = match e.source.as_ref().map(|s| s.component.as_str()) {
             Some(c) if !c.is_empty() => c.to_string(),
-            _ => e.reporting_component.clone().unwrap_or_default(),
+            _ => e
+                .reporting_component
+                .as_deref()
+                .unwrap_or_default()
+                .to_string(),
         };
-        let mut message = e.message.clone().unwrap_or_default().trim().to_string();
+        let mut message = e
+            .message
+            .as_deref()
+            .unwrap_or_default()
+            .to_string()
+            .trim()
+            .to_string();
         if !e.involved_object.field_path.is_empty() {
             message = format!("{}: {message}", e.involved_object.field_path);
         }
         let _ = writeln!(
             w,
             "  {}\t{}\t{interval}\t{source}\t{message}",
-            e.type_.clone().unwrap_or_default(),
-            e.reason.clone().unwrap_or_default()
+            e.type_.as_deref().unwrap_or_default(),
+            e.reason.as_deref().unwrap_or_default()
         );
     }
     w

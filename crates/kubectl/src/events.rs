@@ -26,12 +26,10 @@ fn sort_time(e: &Event) -> Time {
     let t = e
         .series
         .as_ref()
-        .map(|s| s.last_observed_time.clone())
-        .or(e.last_timestamp.clone())
-        .or(e.event_time.clone());
-    t.as_deref()
-        .and_then(Time::parse_rfc3339)
-        .unwrap_or(Time::ZERO)
+        .map(|s| s.last_observed_time.as_str())
+        .or(e.last_timestamp.as_deref())
+        .or(e.event_time.as_deref());
+    t.and_then(Time::parse_rfc3339).unwrap_or(Time::ZERO)
 }
 
 /// `getInterval`: `5s`, or `20s (x3 over 2m)` for repeated events.
@@ -145,13 +143,20 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
             row.push(e.metadata.namespace.clone());
         }
         row.push(interval(e, now));
-        row.push(e.type_.clone().unwrap_or_default());
-        row.push(e.reason.clone().unwrap_or_default());
+        row.push(e.type_.as_deref().unwrap_or_default().to_string());
+        row.push(e.reason.as_deref().unwrap_or_default().to_string());
         row.push(format!(
             "{}/{}",
             e.involved_object.kind, e.involved_object.name
         ));
-        row.push(e.message.clone().unwrap_or_default().trim().to_string());
+        row.push(
+            e.message
+                .as_deref()
+                .unwrap_or_default()
+                .to_string()
+                .trim()
+                .to_string(),
+        );
         rows.push(row);
     }
     Output::ok(render(&rows))
@@ -193,10 +198,16 @@ pub fn recent(cluster: &Cluster, limit: usize) -> Vec<EventRow> {
             key: e.metadata.uid.clone(),
             namespace: e.metadata.namespace.clone(),
             last_seen: interval(e, now),
-            type_: e.type_.clone().unwrap_or_default(),
-            reason: e.reason.clone().unwrap_or_default(),
+            type_: e.type_.as_deref().unwrap_or_default().to_string(),
+            reason: e.reason.as_deref().unwrap_or_default().to_string(),
             object: format!("{}/{}", e.involved_object.kind, e.involved_object.name),
-            message: e.message.clone().unwrap_or_default().trim().to_string(),
+            message: e
+                .message
+                .as_deref()
+                .unwrap_or_default()
+                .to_string()
+                .trim()
+                .to_string(),
         })
         .collect()
 }

@@ -116,8 +116,9 @@ pub(crate) fn sort_by_logging(pods: &mut [Pod]) {
         let ready_since = p
             .condition("Ready")
             .filter(|_| p.is_ready())
-            .and_then(|c| c.last_transition_time.clone())
-            .unwrap_or_default();
+            .and_then(|c| c.last_transition_time.as_deref())
+            .unwrap_or_default()
+            .to_string();
         let created = p.metadata.creation_timestamp.clone().unwrap_or_default();
         (
             assigned,

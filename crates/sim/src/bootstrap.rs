@@ -2,6 +2,7 @@
 //! the kube-system pods, each created through the api-server by the component that makes it in a
 //! real cluster (kube-apiserver, kubelets, kubeadm, controllers, scheduler).
 
+use crate::api::Str;
 use std::collections::BTreeMap;
 
 use serde_json::json;
@@ -38,11 +39,12 @@ fn q(s: &str) -> Quantity {
 }
 
 fn ready_conditions(at: &str) -> Vec<Condition> {
-    let c = |t: &str, s: &str, reason: &str, msg: &str| Condition {
+    let at = Str::new(at);
+    let c = |t: &'static str, s: &'static str, reason: &'static str, msg: &'static str| Condition {
         type_: t.into(),
         status: s.into(),
-        last_heartbeat_time: Some(at.into()),
-        last_transition_time: Some(at.into()),
+        last_heartbeat_time: Some(at.clone()),
+        last_transition_time: Some(at.clone()),
         reason: Some(reason.into()),
         message: Some(msg.into()),
         ..Default::default()

@@ -4,7 +4,7 @@
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::api::event::{EventSource, ObjectReference};
-use crate::api::{Event, Object, ObjectMeta};
+use crate::api::{Event, Object, ObjectMeta, Str};
 use crate::apiserver::{Actor, ApiServer};
 use crate::clock::{Duration, Time};
 
@@ -195,13 +195,18 @@ pub fn object_reference(obj: &Object) -> ObjectReference {
     let info = obj.kind().info();
     let m = obj.metadata();
     ObjectReference {
-        kind: info.kind.to_string(),
-        namespace: m.namespace.clone(),
-        name: m.name.clone(),
-        uid: m.uid.clone(),
-        api_version: info.api_version(),
-        resource_version: m.resource_version.clone(),
-        field_path: String::new(),
+        kind: Str::from_static(info.kind),
+        namespace: Str::new(&m.namespace),
+        name: Str::new(&m.name),
+        uid: Str::new(&m.uid),
+        // Core kinds (most events are about pods) need no allocation: `v1` is static.
+        api_version: if info.group.is_empty() {
+            Str::from_static(info.version)
+        } else {
+            info.api_version().into()
+        },
+        resource_version: Str::new(&m.resource_version),
+        field_path: Str::default(),
     }
 }
 
@@ -216,10 +221,12 @@ pub fn record(
     actor: &Actor,
     obj: &Object,
     field_path: &str,
-    type_: &str,
-    reason: &str,
+    type_: &'static str,
+    reason: impl Into<Str>,
     message: &str,
 ) {
+    // Usually static text: then the event holds it without a copy.
+    let reason: Str = reason.into();
     let m = obj.metadata();
     let namespace = if m.namespace.is_empty() {
         "default"
@@ -242,7 +249,7 @@ pub fn record(
         &m.uid,
         &api_version,
         type_,
-        reason,
+        &reason,
         &actor.component,
         host,
     ]);
@@ -281,7 +288,7 @@ pub fn record(
             &m.uid,
             &api_version,
             type_,
-            reason,
+            &reason,
             message,
         ]);
         (key, message)
@@ -295,20 +302,23 @@ pub fn record(
         .and_then(|name| api.get_as::<Event>(namespace, &name).ok());
     if let Some(mut e) = existing {
         e.count = Some(e.count.unwrap_or(1) + 1);
-        e.last_timestamp = Some(now.rfc3339());
+        e.last_timestamp = Some(now.rfc3339().into());
         if combined {
-            e.message = Some(message.to_string());
+            e.message = Some(Str::new(message));
         }
-        e.involved_object.resource_version = m.resource_version.clone();
+        e.involved_object.resource_version = Str::new(&m.resource_version);
         let _ = api.update_arc_with(actor, e.into(), false, &Default::default());
         return;
     }
     let namespace = namespace.to_string();
     let mut involved = object_reference(obj);
-    involved.field_path = field_path.to_string();
+    involved.field_path = Str::new(field_path);
+    // The actor's names are shared strings already: the event holds them without a copy.
+    let component = Str::from(&actor.component);
+    let instance = actor.node.as_ref().map(Str::from);
     let source = EventSource {
-        component: actor.component.to_string(),
-        host: host.to_string(),
+        component: component.clone(),
+        host: instance.clone().unwrap_or_default(),
     };
     // `<name>.<hex nanoseconds>`, as the recorder names events: later events get larger names
     // even within one virtual millisecond.
@@ -317,7 +327,7 @@ pub fn record(
     api.event_clock = (now.0, count);
     let nanos = u128::from(now.0) * 1_000_000 + u128::from(count.min(999_999));
     let name = format!("{}.{:x}", involved.name, nanos + 0x1880_0000_0000_0000);
-    let at = now.rfc3339();
+    let at = Str::from(now.rfc3339());
     let event = Event {
         metadata: ObjectMeta {
             name,
@@ -325,24 +335,20 @@ pub fn record(
             ..Default::default()
         },
         involved_object: involved,
-        reason: Some(reason.to_string()),
-        message: Some(message.to_string()),
+        reason: Some(reason),
+        message: Some(Str::new(message)),
         source: Some(source),
         first_timestamp: Some(at.clone()),
         last_timestamp: Some(at),
         count: Some(1),
-        type_: Some(type_.to_string()),
+        type_: Some(type_.into()),
         event_time: None,
         series: None,
         action: None,
         related: None,
         // The aggregator's combined event names no reporting controller or instance.
-        reporting_component: (!combined).then(|| actor.component.to_string()),
-        reporting_instance: if combined {
-            None
-        } else {
-            actor.node.as_deref().map(str::to_string)
-        },
+        reporting_component: (!combined).then_some(component),
+        reporting_instance: if combined { None } else { instance },
     };
     if let Ok(stored) = api.create_arc_with(actor, event.into(), &Default::default()) {
         let name = stored.metadata().name.as_str().into();

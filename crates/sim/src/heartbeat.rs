@@ -8,6 +8,7 @@
 //! than each on its own jittered timer: a thousand nodes cost one settle per round, and every
 //! observable time (`renewTime`, `lastHeartbeatTime`) is still one the kubelet would have written.
 
+use crate::api::Str;
 use std::collections::BTreeSet;
 
 use crate::api::{Condition, Kind, Lease, Node, Object, lease::LeaseSpec};
@@ -148,7 +149,7 @@ fn resync_pod_readiness(api: &mut ApiServer, node: &str, now: Time) {
             .and_then(|s| s.conditions.iter_mut().find(|c| c.type_ == "Ready"))
         {
             c.status = "True".into();
-            c.last_transition_time = Some(now.rfc3339());
+            c.last_transition_time = Some(now.rfc3339().into());
         }
         let _ = api.update_status(&Actor::kubelet(node), Object::Pod(Box::new(pod)));
     }
@@ -193,7 +194,7 @@ fn post_status(api: &mut ApiServer, node: &str, now: Time) {
     let Ok(mut n) = api.get_as::<Node>("", node) else {
         return;
     };
-    let at = now.rfc3339();
+    let at = Str::from(now.rfc3339());
     let status = n.status.get_or_insert_with(Default::default);
     for (type_, s, reason, message) in [
         (

@@ -282,7 +282,7 @@ pub fn why_pending(cluster: &Cluster, pod: &Pod) -> PendingWhy {
     PendingWhy {
         gated,
         other_scheduler,
-        message,
+        message: message.map(String::from),
         attempt,
     }
 }

@@ -118,7 +118,7 @@ fn a_paused_deployment_does_not_roll_out_a_new_image_until_resumed() {
     let p = condition(&c, "Progressing");
     assert_eq!(p.reason.as_deref(), Some("NewReplicaSetAvailable"));
     assert_eq!(
-        p.message,
+        p.message.as_deref().map(str::to_string),
         Some(format!(
             "ReplicaSet \"{}\" has successfully progressed.",
             rss[1].0
@@ -220,7 +220,7 @@ fn a_stuck_rollout_reports_progress_deadline_exceeded_after_600_seconds() {
         ("False", Some("ProgressDeadlineExceeded"))
     );
     assert_eq!(
-        p.message,
+        p.message.as_deref().map(str::to_string),
         Some(format!(
             "ReplicaSet \"{new_rs}\" has timed out progressing."
         ))
@@ -260,7 +260,10 @@ fn a_deployment_without_available_pods_reports_minimum_replicas_unavailable() {
     let rs = replica_sets(&c)[0].0.clone();
     let p = condition(&c, "Progressing");
     assert_eq!(
-        (p.reason.as_deref(), p.message),
+        (
+            p.reason.as_deref(),
+            p.message.as_deref().map(str::to_string)
+        ),
         (
             Some("ReplicaSetUpdated"),
             Some(format!("ReplicaSet \"{rs}\" is progressing."))
@@ -300,7 +303,7 @@ fn scaling_mid_rollout_is_proportional() {
         .api()
         .iter_as::<Event>(Some("default"))
         .filter(|e| e.involved_object.name == "web")
-        .filter_map(|e| e.message.clone())
+        .filter_map(|e| e.message.as_deref().map(str::to_string))
         .collect();
     assert!(
         events.contains(&format!("Scaled up replica set {} from 8 to 15", rss[0].0)),

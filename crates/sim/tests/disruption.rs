@@ -49,9 +49,9 @@ fn events_about(c: &Cluster, name: &str) -> Vec<(String, String, String)> {
         .filter(|e| e.involved_object.name == name)
         .map(|e| {
             (
-                e.type_.clone().unwrap_or_default(),
-                e.reason.clone().unwrap_or_default(),
-                e.message.clone().unwrap_or_default(),
+                e.type_.as_deref().unwrap_or_default().to_string(),
+                e.reason.as_deref().unwrap_or_default().to_string(),
+                e.message.as_deref().unwrap_or_default().to_string(),
             )
         })
         .collect()

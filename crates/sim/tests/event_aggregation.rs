@@ -28,7 +28,7 @@ fn a_config_map(c: &mut Cluster, name: &str) -> Object {
         .expect("create config map")
 }
 
-fn record(c: &mut Cluster, obj: &Object, reason: &str, message: &str) {
+fn record(c: &mut Cluster, obj: &Object, reason: impl Into<sim::api::Str>, message: &str) {
     let actor = Actor::new("test-controller");
     sim::events::record(c.api_mut(), &actor, obj, "", "Normal", reason, message);
 }
@@ -138,7 +138,7 @@ fn events_with_different_reasons_are_not_similar() {
     let mut c = Cluster::default();
     let cm = a_config_map(&mut c, "cfg");
     for i in 0..12 {
-        record(&mut c, &cm, &format!("Reason{i}"), &format!("message {i}"));
+        record(&mut c, &cm, format!("Reason{i}"), &format!("message {i}"));
     }
     let events = events_of(&c, "default", "cfg");
     assert_eq!(events.len(), 12);
@@ -167,7 +167,7 @@ fn the_correlator_forgets_an_event_after_4096_newer_ones() {
     // Other objects' events push the first one out of the LRU caches.
     let other = a_config_map(&mut c, "other");
     for i in 0..4200 {
-        record(&mut c, &other, &format!("Reason{i}"), "m");
+        record(&mut c, &other, format!("Reason{i}"), "m");
     }
     record(&mut c, &cm, "Synced", "synced");
     let events = events_of(&c, "default", "cfg");

@@ -49,7 +49,7 @@ fn messages(c: &Cluster, name: &str, reason: &str) -> Vec<String> {
     c.api()
         .iter_as::<Event>(Some("default"))
         .filter(|e| e.involved_object.name == name && e.reason.as_deref() == Some(reason))
-        .map(|e| e.message.clone().unwrap_or_default())
+        .map(|e| e.message.as_deref().unwrap_or_default().to_string())
         .collect()
 }
 

@@ -115,7 +115,7 @@ fn a_node_that_stops_heartbeating_goes_not_ready_after_the_grace_period_and_gets
         .api()
         .iter_as::<Event>(None)
         .filter(|e| e.involved_object.name == WORKER)
-        .filter_map(|e| e.message.clone())
+        .filter_map(|e| e.message.as_deref().map(str::to_string))
         .collect();
     assert!(
         events.contains(&format!("Node {WORKER} status is now: NodeNotReady")),
@@ -161,7 +161,7 @@ fn pods_of_an_unreachable_node_are_evicted_300_seconds_later_and_recreated_elsew
         .api()
         .iter_as::<Event>(Some("default"))
         .filter(|e| e.reason.as_deref() == Some("TaintManagerEviction"))
-        .filter_map(|e| e.message.clone())
+        .filter_map(|e| e.message.as_deref().map(str::to_string))
         .collect();
     assert_eq!(evictions.len(), before, "{evictions:?}");
     for (m, p) in evictions.iter().zip(&pods) {

@@ -57,7 +57,12 @@ fn pending_message(c: &Cluster, app: &str) -> Vec<String> {
     pods(c, app)
         .iter()
         .filter(|p| p.node_name().is_none())
-        .filter_map(|p| p.condition("PodScheduled")?.message.clone())
+        .filter_map(|p| {
+            p.condition("PodScheduled")?
+                .message
+                .as_deref()
+                .map(str::to_string)
+        })
         .collect()
 }
 

@@ -20,8 +20,8 @@ fn reasons(c: &Cluster, name: &str) -> Vec<(String, String)> {
         .filter(|e| e.involved_object.name == name)
         .map(|e| {
             (
-                e.reason.clone().unwrap_or_default(),
-                e.message.clone().unwrap_or_default(),
+                e.reason.as_deref().unwrap_or_default().to_string(),
+                e.message.as_deref().unwrap_or_default().to_string(),
             )
         })
         .collect()

@@ -453,11 +453,11 @@ pub fn cells(object: &Object, now: Time, wide: bool, name: &str) -> Vec<String> 
             let last = e
                 .series
                 .as_ref()
-                .map(|s| s.last_observed_time.clone())
-                .or(e.last_timestamp.clone())
-                .or(e.event_time.clone())
-                .or(e.first_timestamp.clone());
-            let last_seen = age(now, last.as_deref());
+                .map(|s| s.last_observed_time.as_str())
+                .or(e.last_timestamp.as_deref())
+                .or(e.event_time.as_deref())
+                .or(e.first_timestamp.as_deref());
+            let last_seen = age(now, last);
             let object_cell = format!(
                 "{}/{}",
                 e.involved_object.kind.to_lowercase(),
@@ -465,10 +465,15 @@ pub fn cells(object: &Object, now: Time, wide: bool, name: &str) -> Vec<String> 
             );
             let mut row = vec![
                 last_seen,
-                e.type_.clone().unwrap_or_default(),
-                e.reason.clone().unwrap_or_default(),
+                e.type_.as_deref().unwrap_or_default().to_string(),
+                e.reason.as_deref().unwrap_or_default().to_string(),
                 object_cell,
-                e.message.clone().unwrap_or_default().trim().to_string(),
+                e.message
+                    .as_deref()
+                    .unwrap_or_default()
+                    .to_string()
+                    .trim()
+                    .to_string(),
             ];
             if wide {
                 let source = e
@@ -476,13 +481,13 @@ pub fn cells(object: &Object, now: Time, wide: bool, name: &str) -> Vec<String> 
                     .as_ref()
                     .map(|s| {
                         if s.host.is_empty() {
-                            s.component.clone()
+                            s.component.to_string()
                         } else {
                             format!("{}, {}", s.component, s.host)
                         }
                     })
                     .unwrap_or_default();
-                row.insert(4, e.involved_object.field_path.clone());
+                row.insert(4, e.involved_object.field_path.to_string());
                 row.insert(5, source);
                 let first = e.first_timestamp.clone().or(e.event_time.clone());
                 row.extend([

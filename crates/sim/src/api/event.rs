@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::meta::ObjectMeta;
+use super::text::Str;
 use super::{KindInfo, Resource, resource_boilerplate};
 use crate::apiserver::status::FieldError;
 use crate::apiserver::validation::NameRule;
@@ -16,61 +17,61 @@ pub struct Event {
     #[serde(default)]
     pub involved_object: ObjectReference,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<EventSource>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_timestamp: Option<String>,
+    pub first_timestamp: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_timestamp: Option<String>,
+    pub last_timestamp: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_time: Option<String>,
+    pub event_time: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     /// Boxed: rarely set, and events are many (a smaller inline `Event` is less heap per event).
     pub series: Option<Box<EventSeries>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
+    pub action: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     /// Boxed: rarely set (see `series`).
     pub related: Option<Box<ObjectReference>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reporting_component: Option<String>,
+    pub reporting_component: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reporting_instance: Option<String>,
+    pub reporting_instance: Option<Str>,
 }
 
 /// `core/v1.ObjectReference`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectReference {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub kind: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub namespace: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub uid: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub api_version: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub resource_version: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub field_path: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub kind: Str,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub namespace: Str,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub name: Str,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub uid: Str,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub api_version: Str,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub resource_version: Str,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub field_path: Str,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventSource {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub component: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub host: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub component: Str,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub host: Str,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,23 +123,20 @@ impl Resource for Event {
 
     fn field(&self, path: &str) -> Option<String> {
         let o = &self.involved_object;
-        Some(match path {
-            "involvedObject.kind" => o.kind.clone(),
-            "involvedObject.namespace" => o.namespace.clone(),
-            "involvedObject.name" => o.name.clone(),
-            "involvedObject.uid" => o.uid.clone(),
-            "involvedObject.apiVersion" => o.api_version.clone(),
-            "involvedObject.resourceVersion" => o.resource_version.clone(),
-            "involvedObject.fieldPath" => o.field_path.clone(),
-            "reason" => self.reason.clone().unwrap_or_default(),
-            "reportingComponent" => self.reporting_component.clone().unwrap_or_default(),
-            "source" => self
-                .source
-                .as_ref()
-                .map(|s| s.component.clone())
-                .unwrap_or_default(),
-            "type" => self.type_.clone().unwrap_or_default(),
+        let text: &str = match path {
+            "involvedObject.kind" => &o.kind,
+            "involvedObject.namespace" => &o.namespace,
+            "involvedObject.name" => &o.name,
+            "involvedObject.uid" => &o.uid,
+            "involvedObject.apiVersion" => &o.api_version,
+            "involvedObject.resourceVersion" => &o.resource_version,
+            "involvedObject.fieldPath" => &o.field_path,
+            "reason" => self.reason.as_deref().unwrap_or_default(),
+            "reportingComponent" => self.reporting_component.as_deref().unwrap_or_default(),
+            "source" => self.source.as_ref().map_or("", |s| &s.component),
+            "type" => self.type_.as_deref().unwrap_or_default(),
             _ => return None,
-        })
+        };
+        Some(text.to_string())
     }
 }

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::text::Str;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// `metav1.ObjectMeta`, in the upstream field order.
@@ -399,20 +400,20 @@ impl fmt::Display for IntOrString {
 #[serde(rename_all = "camelCase")]
 pub struct Condition {
     #[serde(rename = "type")]
-    pub type_: String,
-    pub status: String,
+    pub type_: Str,
+    pub status: Str,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_probe_time: Option<String>,
+    pub last_probe_time: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_heartbeat_time: Option<String>,
+    pub last_heartbeat_time: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_update_time: Option<String>,
+    pub last_update_time: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_transition_time: Option<String>,
+    pub last_transition_time: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
 }

@@ -26,6 +26,7 @@ pub mod service;
 pub mod service_account;
 pub mod shared;
 pub mod storage_class;
+pub mod text;
 mod type_error;
 
 use std::fmt;
@@ -63,6 +64,7 @@ pub use secret::Secret;
 pub use service::Service;
 pub use service_account::ServiceAccount;
 pub use storage_class::StorageClass;
+pub use text::Str;
 
 /// What discovery says about a kind (one row of `kubectl api-resources`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -923,7 +923,7 @@ impl PodSpec {
                 for m in is_dns1123_label(&c.name) {
                     errs.push(FieldError::invalid(format!("{p}.name"), c.name.as_str(), m));
                 }
-                if !names.insert(c.name.clone()) {
+                if !names.insert(c.name.as_str()) {
                     errs.push(FieldError::duplicate(format!("{p}.name"), c.name.as_str()));
                 }
             }
@@ -940,10 +940,11 @@ impl PodSpec {
                 ));
             }
             for (j, port) in c.ports.iter().enumerate() {
-                let pp = format!("{p}.ports[{j}]");
+                // Paths are only formatted for an error: every pod created is validated.
+                let pp = |field: &str| format!("{p}.ports[{j}].{field}");
                 if !(1..=65535).contains(&port.container_port) {
                     errs.push(FieldError::invalid(
-                        format!("{pp}.containerPort"),
+                        pp("containerPort"),
                         port.container_port,
                         "must be between 1 and 65535, inclusive",
                     ));
@@ -952,7 +953,7 @@ impl PodSpec {
                     && !(1..=65535).contains(&hp)
                 {
                     errs.push(FieldError::invalid(
-                        format!("{pp}.hostPort"),
+                        pp("hostPort"),
                         hp,
                         "must be between 1 and 65535, inclusive",
                     ));
@@ -961,7 +962,7 @@ impl PodSpec {
                     && !["SCTP", "TCP", "UDP"].contains(&proto.as_str())
                 {
                     errs.push(FieldError::not_supported(
-                        format!("{pp}.protocol"),
+                        pp("protocol"),
                         proto.as_str(),
                         &["SCTP", "TCP", "UDP"],
                     ));
@@ -1043,10 +1044,12 @@ impl PodSpec {
                 ));
             }
         }
-        errs.extend(crate::apiserver::validation::validate_labels(
-            &self.node_selector,
-            &format!("{path}.nodeSelector"),
-        ));
+        if !self.node_selector.is_empty() {
+            errs.extend(crate::apiserver::validation::validate_labels(
+                &self.node_selector,
+                &format!("{path}.nodeSelector"),
+            ));
+        }
         errs.extend(super::pod_scheduling::validate(self, path));
         errs
     }

@@ -903,7 +903,7 @@ impl ApiServer {
             type_: "PodScheduled".into(),
             status: "True".into(),
             last_probe_time: None,
-            last_transition_time: Some(now),
+            last_transition_time: Some(now.into()),
             ..Default::default()
         });
         pod.metadata.resource_version = String::new();

@@ -4,6 +4,7 @@
 //! ReplicaSet when the template returns to it, keeps revisions and `revisionHistoryLimit`, and
 //! reports the Available and Progressing conditions, timing out after `progressDeadlineSeconds`.
 
+use crate::api::Str;
 use std::collections::BTreeMap;
 
 use crate::api::deployment::DeploymentStatus;
@@ -351,7 +352,8 @@ fn set_condition(
     message: &str,
     now: &str,
 ) {
-    let mut transition = now.to_string();
+    let now = Str::new(now);
+    let mut transition = now.clone();
     if let Some(c) = conditions.iter().find(|c| c.type_ == type_) {
         if c.status == status && c.reason.as_deref() == Some(reason) {
             return;
@@ -364,12 +366,12 @@ fn set_condition(
     }
     conditions.retain(|c| c.type_ != type_);
     conditions.push(Condition {
-        type_: type_.into(),
-        status: status.into(),
-        last_update_time: Some(now.into()),
+        type_: Str::new(type_),
+        status: Str::new(status),
+        last_update_time: Some(now),
         last_transition_time: Some(transition),
-        reason: Some(reason.into()),
-        message: Some(message.into()),
+        reason: Some(Str::new(reason)),
+        message: Some(Str::new(message)),
         ..Default::default()
     });
 }
@@ -1095,6 +1097,7 @@ fn sync_rollout_status(
         } else if made_progress(d, &status) {
             // Unlike SetDeploymentCondition, progress refreshes lastUpdateTime even with the
             // same reason.
+            let now = Str::from(now.clone());
             let mut transition = now.clone();
             if let Some(c) = &current
                 && c.status == "True"
@@ -1109,7 +1112,7 @@ fn sync_rollout_status(
                 last_update_time: Some(now.clone()),
                 last_transition_time: Some(transition),
                 reason: Some(RS_UPDATED_REASON.into()),
-                message: Some(name("is progressing.")),
+                message: Some(name("is progressing.").into()),
                 ..Default::default()
             });
         } else if timed_out(&status, deadline, now_t) {

@@ -1,6 +1,7 @@
 //! DisruptionController: keeps every PodDisruptionBudget's status — how many of its pods are
 //! healthy, how many must be, and so how many disruptions (evictions) are allowed now.
 
+use crate::api::Str;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::api::pod_disruption_budget::{DISRUPTION_ALLOWED, PodDisruptionBudgetStatus};
@@ -261,11 +262,11 @@ fn set_condition(
     now: Time,
 ) {
     let fresh = Condition {
-        type_: DISRUPTION_ALLOWED.to_string(),
-        status: status.to_string(),
-        last_transition_time: Some(now.rfc3339()),
-        reason: Some(reason.to_string()),
-        message: Some(message.to_string()),
+        type_: DISRUPTION_ALLOWED.into(),
+        status: Str::new(status),
+        last_transition_time: Some(now.rfc3339().into()),
+        reason: Some(Str::new(reason)),
+        message: Some(Str::new(message)),
         observed_generation: generation,
         ..Default::default()
     };

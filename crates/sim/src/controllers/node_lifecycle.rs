@@ -5,6 +5,7 @@
 //! pods that do not tolerate a NoExecute taint long enough are deleted when their toleration
 //! expires. When the kubelet reports again, the taints go (and pending evictions are cancelled).
 
+use crate::api::Str;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::api::node::Taint;
@@ -310,7 +311,7 @@ fn evict(api: &mut ApiServer, key: &Key, now: Time) {
         status.conditions.push(Condition {
             type_: "DisruptionTarget".into(),
             status: "True".into(),
-            last_transition_time: Some(now.rfc3339()),
+            last_transition_time: Some(now.rfc3339().into()),
             reason: Some("DeletionByTaintManager".into()),
             message: Some("Taint manager: deleting due to NoExecute taint".into()),
             ..Default::default()
@@ -333,8 +334,8 @@ fn mark_unknown(api: &mut ApiServer, name: &str, now: Time) -> bool {
         return false;
     };
     let was_ready = node.is_ready();
-    let at = now.rfc3339();
-    let created = node.metadata.creation_timestamp.clone();
+    let at = Str::from(now.rfc3339());
+    let created = node.metadata.creation_timestamp.as_deref().map(Str::new);
     let status = node.status.get_or_insert_with(Default::default);
     let mut changed = false;
     for type_ in ["Ready", "MemoryPressure", "DiskPressure", "PIDPressure"] {
@@ -397,7 +398,7 @@ fn mark_pods_not_ready(api: &mut ApiServer, node: &str, now: Time) {
             .and_then(|s| s.conditions.iter_mut().find(|c| c.type_ == "Ready"))
         {
             c.status = "False".into();
-            c.last_transition_time = Some(now.rfc3339());
+            c.last_transition_time = Some(now.rfc3339().into());
         }
         if let Ok(stored) = api.update_status(&node_actor(), Object::Pod(Box::new(pod))) {
             events::record(

@@ -82,8 +82,8 @@ impl PersistentVolumeController {
         api: &mut ApiServer,
         actor: &Actor,
         obj: &Object,
-        type_: &str,
-        reason: &str,
+        type_: &'static str,
+        reason: &'static str,
         message: &str,
     ) {
         let key = (obj.metadata().uid.clone(), reason.to_string());

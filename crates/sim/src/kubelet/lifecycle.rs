@@ -2,6 +2,7 @@
 //! back-off, init containers in order, starts, exits, restarts with the crash-loop back-off,
 //! probes, graceful termination) and the pod status the kubelet reports for it.
 
+use crate::api::Str;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -928,7 +929,7 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    fn event(&mut self, field: &str, type_: &str, reason: &str, message: &str) {
+    fn event(&mut self, field: &str, type_: &'static str, reason: &'static str, message: &str) {
         events::record(
             self.api, self.actor, self.obj, field, type_, reason, message,
         );
@@ -1376,16 +1377,16 @@ fn run_probe(cx: &mut Cx, w: &mut PodWorker, i: usize, j: usize, now: Time) {
 // ----- status -----------------------------------------------------------------------------------
 
 fn condition(
-    type_: &str,
+    type_: &'static str,
     status: bool,
-    reason: Option<&str>,
+    reason: Option<&'static str>,
     message: Option<String>,
 ) -> Condition {
     Condition {
         type_: type_.into(),
         status: if status { "True" } else { "False" }.into(),
-        reason: reason.map(str::to_string),
-        message,
+        reason: reason.map(Str::from),
+        message: message.map(Str::from),
         ..Default::default()
     }
 }
@@ -1627,7 +1628,7 @@ fn build_status(
     if let Some(s) = scheduled {
         conditions.push(s.clone());
     }
-    let at = now.rfc3339();
+    let at = Str::from(now.rfc3339());
     for c in &mut conditions {
         c.observed_generation = pod.metadata.generation;
         if c.type_ == "PodScheduled" {
@@ -1651,7 +1652,10 @@ fn build_status(
         host_ips: vec![IpEntry { ip: host_ip.into() }],
         pod_ip: pod_ip.clone(),
         pod_ips: pod_ip.into_iter().map(|ip| IpEntry { ip }).collect(),
-        start_time: Some(old.and_then(|o| o.start_time.clone()).unwrap_or(at)),
+        start_time: Some(
+            old.and_then(|o| o.start_time.clone())
+                .unwrap_or_else(|| at.to_string()),
+        ),
         init_container_statuses: statuses(&w.ctrs, true, names),
         container_statuses: statuses(&w.ctrs, false, names),
         qos_class: old

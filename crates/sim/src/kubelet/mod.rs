@@ -2,6 +2,7 @@
 //! runtime resolves them, container IDs, conditions).
 
 use crate::api::Condition;
+use crate::api::Str;
 use crate::api::pod::{
     ContainerState, ContainerStateRunning, ContainerStatus, IpEntry, Pod, PodStatus,
 };
@@ -79,12 +80,12 @@ pub fn container_id(rng: &mut Rng) -> String {
     format!("containerd://{hex}")
 }
 
-fn condition(type_: &str, status: &str, at: &str) -> Condition {
+fn condition(type_: &'static str, status: &'static str, at: &str) -> Condition {
     Condition {
         type_: type_.into(),
         status: status.into(),
         last_probe_time: None,
-        last_transition_time: Some(at.into()),
+        last_transition_time: Some(Str::new(at)),
         observed_generation: None,
         ..Default::default()
     }

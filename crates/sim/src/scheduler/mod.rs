@@ -7,6 +7,7 @@ mod interpod;
 pub mod plugins;
 mod spread;
 
+use crate::api::Str;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
@@ -674,10 +675,10 @@ impl Scheduler {
                     previous
                         .filter(|c| c.status == "False")
                         .and_then(|c| c.last_transition_time)
-                        .unwrap_or(now),
+                        .unwrap_or_else(|| now.into()),
                 ),
                 reason: Some("Unschedulable".into()),
-                message: Some(message.clone()),
+                message: Some(Str::new(&message)),
                 ..Default::default()
             });
             let written = api
