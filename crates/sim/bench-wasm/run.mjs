@@ -39,6 +39,8 @@ for (const c of cases) {
   bench.boot(workers);
   const boot = (performance.now() - t) / 1000;
   const heapBefore = bench.memory_bytes();
+  const live = () => (bench.live_heap_bytes ? bench.live_heap_bytes() : NaN);
+  const liveBefore = live();
   if (inspector) await post("Profiler.start");
   t = performance.now();
   const cpu0 = process.cpuUsage();
@@ -53,12 +55,14 @@ for (const c of cases) {
   const cpu = (used.user + used.system) / 1e6;
   // The wasm memory only grows: its size bounds the heap the run needed.
   const heapAfter = bench.memory_bytes();
+  const liveAfter = live();
   const writes = bench.writes();
   bench.reset();
   console.log(
     `wasm (${plain ? "plain" : "geometric"} heap growth): boot ${workers} workers: ${boot.toFixed(3)}s; ${replicas} replicas Running after ` +
       `${steps} steps of 5s: ${wall.toFixed(3)}s wall (${cpu.toFixed(3)}s cpu), ${(replicas / wall).toFixed(0)} pods/s, ` +
-      `${writes} writes; wasm memory grew ${((heapAfter - heapBefore) / replicas).toFixed(0)} bytes/pod`,
+      `${writes} writes; live heap ${((liveAfter - liveBefore) / replicas).toFixed(0)} bytes/pod ` +
+      `(wasm memory grew ${((heapAfter - heapBefore) / replicas).toFixed(0)} bytes/pod)`,
   );
 }
 

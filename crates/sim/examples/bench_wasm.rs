@@ -70,12 +70,53 @@ mod geometric_growth {
     pub static ENABLED: AtomicBool = AtomicBool::new(true);
 }
 
+/// Counts the bytes the program holds (what it asked for), beside the allocator's own reserve:
+/// the wasm memory also holds free pool slots and the free block geometric growth keeps ready,
+/// so its size overstates the heap a cluster needs.
+#[cfg(target_arch = "wasm32")]
+mod live {
+    use std::alloc::{GlobalAlloc, Layout};
+    use std::sync::atomic::{AtomicIsize, Ordering};
+
+    pub struct Counting<A>(pub A);
+
+    pub static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+    // SAFETY: every call forwards to the inner allocator with the caller's layout.
+    unsafe impl<A: GlobalAlloc> GlobalAlloc for Counting<A> {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: forwarded unchanged.
+            let p = unsafe { self.0.alloc(layout) };
+            if !p.is_null() {
+                LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+            }
+            p
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            // SAFETY: forwarded unchanged.
+            unsafe { self.0.dealloc(ptr, layout) };
+            LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            // SAFETY: forwarded unchanged.
+            let p = unsafe { self.0.realloc(ptr, layout, new_size) };
+            if !p.is_null() {
+                LIVE.fetch_add(
+                    new_size as isize - layout.size() as isize,
+                    Ordering::Relaxed,
+                );
+            }
+            p
+        }
+    }
+}
+
 /// Small blocks from the size-class pools the page uses, the rest (and the pools' slabs) from
-/// dlmalloc growing geometrically.
+/// dlmalloc growing geometrically; counted.
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
-static ALLOCATOR: sim::pools::Pools<geometric_growth::GeometricGrowth> =
-    sim::pools::Pools::new(geometric_growth::GeometricGrowth);
+static ALLOCATOR: live::Counting<sim::pools::Pools<geometric_growth::GeometricGrowth>> =
+    live::Counting(sim::pools::Pools::new(geometric_growth::GeometricGrowth));
 
 #[cfg(target_arch = "wasm32")]
 mod exports {
@@ -117,6 +158,12 @@ mod exports {
     #[wasm_bindgen]
     pub fn memory_bytes() -> f64 {
         (core::arch::wasm32::memory_size(0) * 65536) as f64
+    }
+
+    /// Bytes the program holds on the heap (requested sizes, without the allocator's reserve).
+    #[wasm_bindgen]
+    pub fn live_heap_bytes() -> f64 {
+        super::live::LIVE.load(std::sync::atomic::Ordering::Relaxed) as f64
     }
 
     /// Grows the heap to `mib` MiB at once and frees it, so later allocations are carved from
