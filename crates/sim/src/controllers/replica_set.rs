@@ -40,7 +40,8 @@ struct PodIndex {
 /// One controller's pods, and the counts a sync needs, kept as pods change.
 #[derive(Clone, Debug, Default)]
 struct Group {
-    pods: BTreeMap<String, Arc<Object>>,
+    /// Hashed: looked up on every pod write; the walks that reach output sort what they find.
+    pods: HashMap<String, Arc<Object>, FxBuild>,
     stats: Option<Box<Stats>>,
 }
 
@@ -61,7 +62,11 @@ struct Stats {
 }
 
 impl Stats {
-    fn new(selector: Selector, template: Selector, pods: &BTreeMap<String, Arc<Object>>) -> Self {
+    fn new(
+        selector: Selector,
+        template: Selector,
+        pods: &HashMap<String, Arc<Object>, FxBuild>,
+    ) -> Self {
         let mut s = Stats {
             selector,
             template,
@@ -359,7 +364,7 @@ impl ReplicaSetController {
             }
             None => (Vec::new(), 0),
         };
-        let adopt: Vec<String> = self
+        let mut adopt: Vec<String> = self
             .pods
             .group(&key.0, "")
             .map(|g| {
@@ -372,6 +377,8 @@ impl ReplicaSetController {
                     .collect()
             })
             .unwrap_or_default();
+        // Adopted in name order, whatever the hash order.
+        adopt.sort();
         let mut adopted: Vec<(RankKey, String)> = Vec::new();
         for name in release {
             if let Ok(mut p) = api.get_as::<Pod>(&key.0, &name) {

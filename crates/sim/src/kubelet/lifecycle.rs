@@ -398,7 +398,8 @@ impl NodeAgent {
 #[derive(Clone, Debug, Default)]
 pub struct Kubelets {
     cursor: u64,
-    agents: BTreeMap<String, NodeAgent>,
+    /// By node name; hashed: only looked up (the work order comes from `timers`).
+    agents: std::collections::HashMap<String, NodeAgent, crate::scheduler::cache::FxBuild>,
     /// Which node's kubelet has a worker for each pod.
     placement: BTreeMap<Key, Arc<str>>,
     timers: BTreeSet<Timer>,
