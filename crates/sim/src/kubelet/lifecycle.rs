@@ -313,7 +313,8 @@ struct NodeAgent {
     /// The node's internal IP and pod CIDR, as last read.
     host_ip: String,
     cidr: String,
-    pods: BTreeMap<Key, PodWorker>,
+    /// Hashed: only looked up.
+    pods: std::collections::HashMap<Key, PodWorker, crate::scheduler::cache::FxBuild>,
     res: Resources,
 }
 
@@ -360,7 +361,7 @@ impl NodeAgent {
             actor: Actor::kubelet(node),
             host_ip: String::new(),
             cidr: DEFAULT_CIDR.to_string(),
-            pods: BTreeMap::new(),
+            pods: Default::default(),
             res: Resources::default(),
         }
     }
@@ -401,7 +402,7 @@ pub struct Kubelets {
     /// By node name; hashed: only looked up (the work order comes from `timers`).
     agents: std::collections::HashMap<String, NodeAgent, crate::scheduler::cache::FxBuild>,
     /// Which node's kubelet has a worker for each pod.
-    placement: BTreeMap<Key, Arc<str>>,
+    placement: std::collections::HashMap<Key, Arc<str>, crate::scheduler::cache::FxBuild>,
     timers: BTreeSet<Timer>,
     behavior: Behavior,
     image_names: ImageNames,
