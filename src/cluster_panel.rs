@@ -253,7 +253,7 @@ pub fn ClusterPanel(props: &ClusterPanelProps) -> Html {
     let mut namespaces: Vec<String> = cluster
         .api()
         .iter(Kind::Namespace, None)
-        .map(|o| o.metadata().name.clone())
+        .map(|o| o.metadata().name.to_string())
         .collect();
     if !namespace.is_empty() && !namespaces.contains(&namespace) {
         namespaces.push((*namespace).clone());

@@ -617,7 +617,7 @@ impl Session<'_> {
             .api()
             .iter(kind, ns)
             .filter(|o| ns.is_none_or(|ns| o.metadata().namespace == ns))
-            .map(|o| o.metadata().name.clone())
+            .map(|o| o.metadata().name.to_string())
             .collect()
     }
 

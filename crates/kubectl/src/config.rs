@@ -508,13 +508,13 @@ pub fn cluster_info(cluster: &Cluster, args: &[String]) -> Output {
             continue;
         };
         let meta = &svc.metadata;
-        let mut target = meta.name.clone();
+        let mut target = meta.name.to_string();
         if let Some(port) = svc.spec.ports.first() {
             // utilnet.JoinSchemeNamePort
             target = if port.name == "https" || port.port == 443 {
                 format!("https:{}:{}", meta.name, port.name)
             } else if port.name.is_empty() {
-                meta.name.clone()
+                meta.name.to_string()
             } else {
                 format!("{}:{}", meta.name, port.name)
             };
@@ -523,7 +523,7 @@ pub fn cluster_info(cluster: &Cluster, args: &[String]) -> Output {
             .labels
             .get("kubernetes.io/name")
             .cloned()
-            .unwrap_or_else(|| meta.name.clone());
+            .unwrap_or_else(|| meta.name.to_string());
         s.push_str(&format!(
             "{shown} is running at {SERVER}/api/v1/namespaces/{}/services/{target}/proxy\n",
             meta.namespace

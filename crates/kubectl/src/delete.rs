@@ -165,7 +165,7 @@ pub(crate) fn run(cluster: &mut Cluster, io: &Io, args: &[String]) -> Output {
             match cluster.api().list(r.kind, ns, &list) {
                 Ok(l) => targets.extend(l.items.iter().map(|o| {
                     let m = o.metadata();
-                    (r.kind, m.namespace.clone(), m.name.clone())
+                    (r.kind, m.namespace.to_string(), m.name.to_string())
                 })),
                 Err(status) => errs.push(list_error(r.kind, &list, &status)),
             }
@@ -216,7 +216,12 @@ pub(crate) fn run(cluster: &mut Cluster, io: &Io, args: &[String]) -> Output {
                         dry_run.unwrap_or("")
                     ));
                 }
-                deleted.push((*kind, ns.clone(), name.clone(), obj.metadata().uid.clone()));
+                deleted.push((
+                    *kind,
+                    ns.clone(),
+                    name.clone(),
+                    obj.metadata().uid.to_string(),
+                ));
             }
             Err(status) if status.reason == StatusReason::NotFound && ignore_not_found => {}
             Err(status) => match sources.get(i) {

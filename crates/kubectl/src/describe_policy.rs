@@ -206,7 +206,7 @@ fn claim_users(cluster: &Cluster, pvc: &PersistentVolumeClaim) -> Vec<String> {
                     == Some(pvc.metadata.name.as_str())
             })
         })
-        .map(|p| p.metadata.name.clone())
+        .map(|p| p.metadata.name.to_string())
         .collect()
 }
 

@@ -140,7 +140,7 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
     for e in events {
         let mut row = Vec::new();
         if all_namespaces {
-            row.push(e.metadata.namespace.clone());
+            row.push(e.metadata.namespace.to_string());
         }
         row.push(interval(e, now));
         row.push(e.type_.as_deref().unwrap_or_default().to_string());
@@ -195,8 +195,8 @@ pub fn recent(cluster: &Cluster, limit: usize) -> Vec<EventRow> {
         .into_iter()
         .take(limit)
         .map(|(_, e)| EventRow {
-            key: e.metadata.uid.clone(),
-            namespace: e.metadata.namespace.clone(),
+            key: e.metadata.uid.to_string(),
+            namespace: e.metadata.namespace.to_string(),
             last_seen: interval(e, now),
             type_: e.type_.as_deref().unwrap_or_default().to_string(),
             reason: e.reason.as_deref().unwrap_or_default().to_string(),

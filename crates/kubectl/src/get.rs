@@ -362,11 +362,11 @@ fn table_rows(
         let name = if o.show_kind {
             format!("{}/{}", printers::kind_name(kind), meta.name)
         } else {
-            meta.name.clone()
+            meta.name.to_string()
         };
         let mut row = Vec::new();
         if namespaced {
-            row.push(meta.namespace.clone());
+            row.push(meta.namespace.to_string());
         }
         row.extend(table::cells(obj, now, o.wide, &name));
         for key in &o.label_columns {
@@ -529,7 +529,7 @@ fn watch_rows(cluster: &mut Cluster, initial: &[Object], w: &Watch) -> Output {
         let m = o.metadata();
         o.kind() == kind
             && (!kind.info().namespaced || w.namespace.is_none_or(|ns| ns == m.namespace))
-            && (w.request.names.is_empty() || w.request.names.contains(&m.name))
+            && (w.request.names.is_empty() || w.request.names.iter().any(|n| *n == m.name))
             && selector.matches(&m.labels)
     };
     let mut widths: Vec<usize> = Vec::new();

@@ -126,7 +126,7 @@ pub(crate) fn sort_by_logging(pods: &mut [Pod]) {
             ready,
             ready_since,
             std::cmp::Reverse(restarts),
-            created,
+            created.to_string(),
         )
     }
     pods.sort_by_key(rank);
@@ -223,7 +223,7 @@ fn sources_for_pod(
     all_containers: bool,
     stderr: &mut String,
 ) -> Result<Vec<Source>, Output> {
-    let name = pod.metadata.name.clone();
+    let name = pod.metadata.name.to_string();
     if all_containers {
         return Ok(pod
             .spec
@@ -231,7 +231,7 @@ fn sources_for_pod(
             .iter()
             .chain(&pod.spec.containers)
             .map(|c| Source {
-                pod: name.clone(),
+                pod: name.to_string(),
                 container: c.name.clone(),
             })
             .collect());
@@ -270,7 +270,7 @@ fn sources_for_pod(
         )));
     }
     Ok(vec![Source {
-        pod: name,
+        pod: name.to_string(),
         container: chosen,
     }])
 }

@@ -35,7 +35,11 @@ pub fn cordon(cluster: &mut Cluster, args: &[String], cordon: bool) -> Output {
             .api()
             .list(Kind::Node, None, &ListOptions::labels(&selector))
         {
-            Ok(l) => l.items.iter().map(|o| o.metadata().name.clone()).collect(),
+            Ok(l) => l
+                .items
+                .iter()
+                .map(|o| o.metadata().name.to_string())
+                .collect(),
             Err(status) => {
                 return Output::error(crate::get::list_error(
                     Kind::Node,

@@ -125,7 +125,7 @@ pub(crate) fn run(cluster: &mut Cluster, io: &Io, args: &[String]) -> Output {
                         item.kind,
                         item.namespace.clone(),
                         item.name.clone(),
-                        obj.metadata().uid.clone(),
+                        obj.metadata().uid.to_string(),
                     ));
                 }
                 Err(status) if status.reason == StatusReason::NotFound => {}
@@ -187,7 +187,7 @@ pub(crate) fn run(cluster: &mut Cluster, io: &Io, args: &[String]) -> Output {
             {
                 meta.insert(
                     "resourceVersion".into(),
-                    stored.metadata().resource_version.clone().into(),
+                    stored.metadata().resource_version.as_str().into(),
                 );
             }
             cluster

@@ -79,9 +79,11 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
     for r in &requests.requests {
         if r.names.is_empty() {
             match cluster.api().list(r.kind, Some(&namespace), &list) {
-                Ok(l) => {
-                    targets.extend(l.items.iter().map(|o| (r.kind, o.metadata().name.clone())))
-                }
+                Ok(l) => targets.extend(
+                    l.items
+                        .iter()
+                        .map(|o| (r.kind, o.metadata().name.to_string())),
+                ),
                 Err(status) => errs.push(list_error(r.kind, &list, &status)),
             }
         } else {

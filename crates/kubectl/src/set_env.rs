@@ -100,7 +100,11 @@ fn targets(
     for r in &requests.requests {
         if r.names.is_empty() {
             match cluster.api().list(r.kind, Some(namespace), &list) {
-                Ok(l) => out.extend(l.items.iter().map(|o| (r.kind, o.metadata().name.clone()))),
+                Ok(l) => out.extend(
+                    l.items
+                        .iter()
+                        .map(|o| (r.kind, o.metadata().name.to_string())),
+                ),
                 Err(status) => errs.push(crate::get::list_error(r.kind, &list, &status)),
             }
         } else {

@@ -271,7 +271,11 @@ pub fn run(cluster: &mut Cluster, args: &[String]) -> Output {
     let targets: Vec<String> = if all || !selector.is_empty() {
         let opts = ListOptions::labels(&selector);
         match cluster.api().list(Kind::Node, None, &opts) {
-            Ok(l) => l.items.iter().map(|o| o.metadata().name.clone()).collect(),
+            Ok(l) => l
+                .items
+                .iter()
+                .map(|o| o.metadata().name.to_string())
+                .collect(),
             Err(status) => {
                 return Output {
                     stderr: format!("{}\n", crate::get::list_error(Kind::Node, &opts, &status)),

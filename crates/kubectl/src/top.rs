@@ -441,7 +441,7 @@ fn nodes(cluster: &mut Cluster, args: &[String]) -> Output {
                     .unwrap_or(0)
             };
             (
-                n.metadata.name.clone(),
+                n.metadata.name.to_string(),
                 cpu,
                 mem,
                 avail("cpu", true),

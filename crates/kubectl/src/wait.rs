@@ -304,7 +304,12 @@ pub(crate) fn run(cluster: &mut Cluster, args: &[String]) -> Output {
             match cluster.api().list(r.kind, ns, &list) {
                 Ok(l) => targets.extend(l.items.iter().map(|o| {
                     let m = o.metadata();
-                    (r.kind, m.namespace.clone(), m.name.clone(), m.uid.clone())
+                    (
+                        r.kind,
+                        m.namespace.to_string(),
+                        m.name.to_string(),
+                        m.uid.to_string(),
+                    )
                 })),
                 Err(status) => errs.push(crate::get::list_error(r.kind, &list, &status)),
             }
@@ -316,7 +321,7 @@ pub(crate) fn run(cluster: &mut Cluster, args: &[String]) -> Output {
                     r.kind,
                     namespace.clone(),
                     name.clone(),
-                    o.metadata().uid.clone(),
+                    o.metadata().uid.to_string(),
                 )),
                 Err(_) if deleting => {}
                 Err(_) if conditions.iter().all(|c| matches!(c, Condition::Create)) => {

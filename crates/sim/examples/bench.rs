@@ -113,6 +113,32 @@ fn main() {
         bytes.extend(serde_json::to_vec(&attempts).unwrap_or_default());
         println!("hash {:016x}", bench_scenario::fnv1a64(&bytes));
     }
+    // With BENCH_BREAKDOWN set: the heap each kind's objects own (a deep copy of each, counted),
+    // per pod, to see where the memory goes.
+    if std::env::var_os("BENCH_BREAKDOWN").is_some() {
+        let mut owned = 0isize;
+        for &kind in sim::Kind::ALL {
+            let before = LIVE.load(Ordering::Relaxed);
+            let copies: Vec<sim::api::Object> = c.api().iter(kind, None).cloned().collect();
+            let bytes = LIVE.load(Ordering::Relaxed) - before;
+            if copies.len() > 10 {
+                println!(
+                    "  {:<22} {:>7} objects, {:>6.0} bytes each, {:>6.0} bytes/pod",
+                    kind.info().kind,
+                    copies.len(),
+                    bytes as f64 / copies.len() as f64,
+                    bytes as f64 / f64::from(replicas.max(1)),
+                );
+            }
+            owned += bytes;
+            drop(copies);
+        }
+        println!(
+            "  objects in all: {:.0} bytes/pod; the rest (store, indexes, components): {:.0}",
+            owned as f64 / f64::from(replicas.max(1)),
+            (heap - owned) as f64 / f64::from(replicas.max(1)),
+        );
+    }
     // Tearing down a large cluster is not part of the measurement.
     std::mem::forget(c);
 }

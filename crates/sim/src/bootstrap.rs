@@ -144,7 +144,7 @@ pub fn node_object(
     let ip = node_ip(index);
     Node {
         metadata: ObjectMeta {
-            name: name.to_string(),
+            name: Str::new(name),
             labels,
             annotations,
             ..Default::default()
@@ -231,7 +231,7 @@ fn static_pod(
     meta.owner_references.push(OwnerReference {
         api_version: "v1".into(),
         kind: "Node".into(),
-        name: node_name.clone(),
+        name: Str::new(node_name),
         uid: node.metadata.uid.clone(),
         controller: Some(true),
         block_owner_deletion: None,
@@ -242,7 +242,7 @@ fn static_pod(
     };
     pod.spec.containers = vec![container];
     pod.spec.host_network = Some(true);
-    pod.spec.node_name = Some(node_name.clone());
+    pod.spec.node_name = Some(node_name.to_string());
     pod.spec.priority_class_name = Some("system-node-critical".into());
     pod.spec.tolerations = vec![Toleration {
         operator: Some("Exists".into()),

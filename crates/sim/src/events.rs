@@ -196,16 +196,17 @@ pub fn object_reference(obj: &Object) -> ObjectReference {
     let m = obj.metadata();
     ObjectReference {
         kind: Str::from_static(info.kind),
-        namespace: Str::new(&m.namespace),
-        name: Str::new(&m.name),
-        uid: Str::new(&m.uid),
+        // The object's own strings, shared: no copies.
+        namespace: m.namespace.clone(),
+        name: m.name.clone(),
+        uid: m.uid.clone(),
         // Core kinds (most events are about pods) need no allocation: `v1` is static.
         api_version: if info.group.is_empty() {
             Str::from_static(info.version)
         } else {
             info.api_version().into()
         },
-        resource_version: Str::new(&m.resource_version),
+        resource_version: m.resource_version.clone(),
         field_path: Str::default(),
     }
 }
@@ -302,15 +303,19 @@ pub fn record(
         .and_then(|name| api.get_as::<Event>(namespace, &name).ok());
     if let Some(mut e) = existing {
         e.count = Some(e.count.unwrap_or(1) + 1);
-        e.last_timestamp = Some(now.rfc3339().into());
+        e.last_timestamp = Some(api.timestamp());
         if combined {
             e.message = Some(Str::new(message));
         }
-        e.involved_object.resource_version = Str::new(&m.resource_version);
+        e.involved_object.resource_version = m.resource_version.clone();
         let _ = api.update_arc_with(actor, e.into(), false, &Default::default());
         return;
     }
-    let namespace = namespace.to_string();
+    let namespace = if m.namespace.is_empty() {
+        Str::from_static("default")
+    } else {
+        m.namespace.clone()
+    };
     let mut involved = object_reference(obj);
     involved.field_path = Str::new(field_path);
     // The actor's names are shared strings already: the event holds them without a copy.
@@ -327,10 +332,10 @@ pub fn record(
     api.event_clock = (now.0, count);
     let nanos = u128::from(now.0) * 1_000_000 + u128::from(count.min(999_999));
     let name = format!("{}.{:x}", involved.name, nanos + 0x1880_0000_0000_0000);
-    let at = Str::from(now.rfc3339());
+    let at = api.timestamp();
     let event = Event {
         metadata: ObjectMeta {
-            name,
+            name: name.into(),
             namespace,
             ..Default::default()
         },

@@ -8,7 +8,6 @@
 //! than each on its own jittered timer: a thousand nodes cost one settle per round, and every
 //! observable time (`renewTime`, `lastHeartbeatTime`) is still one the kubelet would have written.
 
-use crate::api::Str;
 use std::collections::BTreeSet;
 
 use crate::api::{Condition, Kind, Lease, Node, Object, lease::LeaseSpec};
@@ -79,13 +78,13 @@ impl Heartbeats {
             Ok(events) => {
                 for e in events {
                     if e.type_ == EventType::Added && e.object.kind() == Kind::Node {
-                        new_nodes.insert(e.object.metadata().name.clone());
+                        new_nodes.insert(e.object.metadata().name.to_string());
                     }
                 }
             }
             Err(_) => {
                 for n in api.iter(Kind::Node, None) {
-                    new_nodes.insert(n.metadata().name.clone());
+                    new_nodes.insert(n.metadata().name.to_string());
                 }
             }
         }
@@ -104,20 +103,20 @@ impl Heartbeats {
             self.last_round = Time(now.0 / every * every);
             let nodes: Vec<String> = api
                 .iter(Kind::Node, None)
-                .map(|n| n.metadata().name.clone())
-                .filter(|n| !self.stopped.contains(n))
+                .map(|n| n.metadata().name.to_string())
+                .filter(|n| !self.stopped.contains(n.as_str()))
                 .collect();
             for node in &nodes {
                 renew(api, node, now);
                 if status_round {
-                    post_status(api, node, now);
+                    post_status(api, node);
                 }
             }
         }
         for node in std::mem::take(&mut self.restarted) {
             if api.get_ref(Kind::Node, "", &node).is_some() {
                 renew(api, &node, now);
-                post_status(api, &node, now);
+                post_status(api, &node);
                 resync_pod_readiness(api, &node, now);
             }
         }
@@ -171,7 +170,7 @@ fn renew(api: &mut ApiServer, node: &str, now: Time) {
     meta.owner_references = vec![crate::api::OwnerReference {
         api_version: "v1".into(),
         kind: "Node".into(),
-        name: node.into(),
+        name: crate::api::Str::new(node),
         uid: owner.metadata.uid.clone(),
         controller: None,
         block_owner_deletion: None,
@@ -190,11 +189,11 @@ fn renew(api: &mut ApiServer, node: &str, now: Time) {
 
 /// The kubelet's node status: conditions of a healthy node, heartbeat now; a condition whose
 /// status changes gets a new transition time.
-fn post_status(api: &mut ApiServer, node: &str, now: Time) {
+fn post_status(api: &mut ApiServer, node: &str) {
     let Ok(mut n) = api.get_as::<Node>("", node) else {
         return;
     };
-    let at = Str::from(now.rfc3339());
+    let at = api.timestamp();
     let status = n.status.get_or_insert_with(Default::default);
     for (type_, s, reason, message) in [
         (

@@ -126,7 +126,7 @@ impl Cluster {
         let existing: Vec<String> = self
             .api
             .iter(Kind::Node, None)
-            .map(|n| n.metadata().name.clone())
+            .map(|n| n.metadata().name.to_string())
             .collect();
         let mut n = 1;
         let name = loop {

@@ -68,18 +68,29 @@ impl Rng {
 
     /// A random (version 4) UUID, as the api-server gives every object.
     pub fn uuid(&mut self) -> String {
+        let bytes = self.uuid_bytes();
+        std::str::from_utf8(&bytes).unwrap_or_default().to_string()
+    }
+
+    /// [`Rng::uuid`]'s text without an allocation: the api-server copies it once, into the
+    /// object's shared uid.
+    pub fn uuid_bytes(&mut self) -> [u8; 36] {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
         let hi = self.next_u64();
         let lo = self.next_u64();
         let hi = (hi & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000;
         let lo = (lo & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
-        format!(
-            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            hi >> 32,
-            (hi >> 16) & 0xFFFF,
-            hi & 0xFFFF,
-            lo >> 48,
-            lo & 0xFFFF_FFFF_FFFF
-        )
+        let mut out = [b'-'; 36];
+        // 8-4-4-4-12 hex digits: the high word gives the first 16, the low word the last 16.
+        let slots = (0..36).filter(|i| ![8, 13, 18, 23].contains(i));
+        for (n, i) in slots.enumerate() {
+            let word = if n < 16 { hi } else { lo };
+            let nibble = (word >> (60 - 4 * (n % 16))) & 0xF;
+            if let Some(b) = out.get_mut(i) {
+                *b = HEX[nibble as usize];
+            }
+        }
+        out
     }
 }
 

@@ -122,9 +122,9 @@ pub fn pod_view(pod: &Pod) -> PodView {
         .filter(|c| c.ready && c.state.running.is_some())
         .count();
     PodView {
-        uid: pod.metadata.uid.clone(),
-        namespace: pod.metadata.namespace.clone(),
-        name: pod.metadata.name.clone(),
+        uid: pod.metadata.uid.to_string(),
+        namespace: pod.metadata.namespace.to_string(),
+        name: pod.metadata.name.to_string(),
         ready: format!("{ready}/{total}"),
         status: pod_status(pod),
         restarts: status
@@ -200,8 +200,8 @@ pub fn node_views(api: &ApiServer) -> Vec<NodeView> {
     let mut views: Vec<NodeView> = api
         .iter_as::<Node>(None)
         .map(|n| NodeView {
-            uid: n.metadata.uid.clone(),
-            name: n.metadata.name.clone(),
+            uid: n.metadata.uid.to_string(),
+            name: n.metadata.name.to_string(),
             status: node_status(n),
             roles: node_roles(n),
             version: n
@@ -264,8 +264,8 @@ pub fn activity(e: &WatchEvent) -> Activity {
             EventType::Deleted => "DELETED",
         },
         kind: e.object.kind().info().kind,
-        namespace: m.namespace.clone(),
-        name: m.name.clone(),
+        namespace: m.namespace.to_string(),
+        name: m.name.to_string(),
     }
 }
 

@@ -403,7 +403,7 @@ fn labelled(name: &str, labels: &[(&str, &str)]) -> Pod {
 fn names(list: &ObjectList) -> Vec<String> {
     list.items
         .iter()
-        .map(|o| o.metadata().name.clone())
+        .map(|o| o.metadata().name.to_string())
         .collect()
 }
 
@@ -751,7 +751,7 @@ fn deleting_a_running_pod_makes_it_terminate_for_its_grace_period() {
         .unwrap()
         .items[0]
         .clone();
-    let name = proxy.metadata().name.clone();
+    let name = proxy.metadata().name.to_string();
     let deleted = c
         .api_mut()
         .delete(

@@ -6,7 +6,7 @@ use sim::*;
 fn names_in(c: &Cluster, kind: Kind, ns: Option<&str>) -> Vec<String> {
     c.api()
         .iter(kind, ns)
-        .map(|o| o.metadata().name.clone())
+        .map(|o| o.metadata().name.to_string())
         .collect()
 }
 

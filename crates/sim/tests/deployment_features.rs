@@ -48,7 +48,7 @@ fn replica_sets(c: &Cluster) -> Vec<(String, String, i32, String)> {
     v.into_iter()
         .map(|rs| {
             (
-                rs.metadata.name.clone(),
+                rs.metadata.name.to_string(),
                 rs.spec.template.spec.containers[0].image.clone(),
                 rs.spec.replicas.unwrap_or(0),
                 rs.metadata

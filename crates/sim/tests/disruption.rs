@@ -33,7 +33,7 @@ fn web_pods(c: &Cluster) -> Vec<String> {
     c.api()
         .iter_as::<Pod>(Some("default"))
         .filter(|p| p.metadata.deletion_timestamp.is_none())
-        .map(|p| p.metadata.name.clone())
+        .map(|p| p.metadata.name.to_string())
         .collect()
 }
 

@@ -67,7 +67,7 @@ fn the_tenth_similar_event_is_combined_into_one() {
     let last_pod = c
         .api()
         .iter_as::<sim::api::Pod>(Some("default"))
-        .map(|p| p.metadata.name.clone())
+        .map(|p| p.metadata.name.to_string())
         .find(|n| {
             !single
                 .iter()

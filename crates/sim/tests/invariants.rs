@@ -100,7 +100,7 @@ fn apply(c: &mut Cluster, op: &Op) {
             let names: Vec<String> = c
                 .api()
                 .iter(Kind::Pod, Some("default"))
-                .map(|p| p.metadata().name.clone())
+                .map(|p| p.metadata().name.to_string())
                 .collect();
             if !names.is_empty() {
                 let name = &names[index % names.len()];
@@ -122,7 +122,7 @@ fn apply(c: &mut Cluster, op: &Op) {
             let names: Vec<String> = c
                 .api()
                 .iter(Kind::Node, None)
-                .map(|n| n.metadata().name.clone())
+                .map(|n| n.metadata().name.to_string())
                 .collect();
             let Some(name) = names.get(*node) else { return };
             if let Ok(mut n) = c.api().get_as::<Node>("", name) {
@@ -140,7 +140,7 @@ fn apply(c: &mut Cluster, op: &Op) {
             let names: Vec<String> = c
                 .api()
                 .iter(Kind::Node, None)
-                .map(|n| n.metadata().name.clone())
+                .map(|n| n.metadata().name.to_string())
                 .collect();
             if let Some(name) = names.get(*node) {
                 let _ = c
@@ -174,7 +174,7 @@ proptest! {
         let mut bound: BTreeMap<String, String> = BTreeMap::new();
         for e in c.api().log().iter() {
             if let Object::Pod(p) = e.object.as_ref() && let Some(n) = p.node_name() {
-                let prev = bound.insert(p.metadata.uid.clone(), n.to_string());
+                let prev = bound.insert(p.metadata.uid.to_string(), n.to_string());
                 prop_assert!(prev.is_none_or(|prev| prev == n), "pod {} moved", p.metadata.name);
             }
         }
@@ -192,16 +192,16 @@ proptest! {
         }
 
         // No orphans once the garbage collector has run.
-        let rs_uids: Vec<String> = c.api().iter_as::<ReplicaSet>(None).map(|r| r.metadata.uid.clone()).collect();
-        let d_uids: Vec<String> = c.api().iter_as::<Deployment>(None).map(|d| d.metadata.uid.clone()).collect();
+        let rs_uids: Vec<String> = c.api().iter_as::<ReplicaSet>(None).map(|r| r.metadata.uid.to_string()).collect();
+        let d_uids: Vec<String> = c.api().iter_as::<Deployment>(None).map(|d| d.metadata.uid.to_string()).collect();
         for p in c.api().iter_as::<Pod>(Some("default")) {
             if let Some(r) = p.metadata.controller() {
-                prop_assert!(rs_uids.contains(&r.uid), "orphan pod {}", p.metadata.name);
+                prop_assert!(rs_uids.iter().any(|u| *u == r.uid), "orphan pod {}", p.metadata.name);
             }
         }
         for rs in c.api().iter_as::<ReplicaSet>(Some("default")) {
             if let Some(r) = rs.metadata.controller() {
-                prop_assert!(d_uids.contains(&r.uid), "orphan replicaset {}", rs.metadata.name);
+                prop_assert!(d_uids.iter().any(|u| *u == r.uid), "orphan replicaset {}", rs.metadata.name);
             }
         }
 

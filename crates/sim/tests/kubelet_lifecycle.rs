@@ -458,7 +458,7 @@ fn a_deleted_server_stops_within_a_second_and_a_sleep_is_killed_when_its_grace_p
                 "Error"
             };
             assert_eq!(views::pod_status(p), expected);
-            last_codes.insert(p.metadata.name.clone(), t.exit_code);
+            last_codes.insert(p.metadata.name.to_string(), t.exit_code);
         }
     }
     assert_eq!(last_codes.get("web"), Some(&0));

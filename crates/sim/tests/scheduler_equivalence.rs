@@ -68,8 +68,8 @@ impl Recorder {
             .iter_as::<Pod>(None)
             .map(|p| {
                 (
-                    p.metadata.namespace.clone(),
-                    p.metadata.name.clone(),
+                    p.metadata.namespace.to_string(),
+                    p.metadata.name.to_string(),
                     p.node_name().unwrap_or("").to_string(),
                 )
             })

@@ -146,7 +146,10 @@ fn a_deleted_pod_is_replaced_by_its_replica_set_and_terminates_gracefully() {
     let mut c = Cluster::default();
     run_web(&mut c, 2);
     c.advance(Duration::seconds(10));
-    let victim = pods_of(&c, "default", "app=web")[0].metadata.name.clone();
+    let victim = pods_of(&c, "default", "app=web")[0]
+        .metadata
+        .name
+        .to_string();
     c.api_mut()
         .delete(
             &kubectl(),
@@ -188,7 +191,7 @@ fn scaling_down_deletes_unscheduled_and_newest_pods_first() {
     c.advance(Duration::seconds(10));
     let old: Vec<String> = pods_of(&c, "default", "app=web")
         .iter()
-        .map(|p| p.metadata.name.clone())
+        .map(|p| p.metadata.name.to_string())
         .collect();
     let mut d = c.api().get_as::<Deployment>("default", "web").unwrap();
     d.spec.replicas = Some(4);
@@ -200,7 +203,7 @@ fn scaling_down_deletes_unscheduled_and_newest_pods_first() {
     c.advance(Duration::seconds(10));
     let left: Vec<String> = pods_of(&c, "default", "app=web")
         .iter()
-        .map(|p| p.metadata.name.clone())
+        .map(|p| p.metadata.name.to_string())
         .collect();
     assert_eq!(left, old);
 }
@@ -225,7 +228,7 @@ fn changing_the_image_rolls_out_a_new_revision_within_the_surge_limits() {
         if let Object::Pod(p) = e.object.as_ref() {
             let counts = e.type_ != sim::apiserver::EventType::Deleted
                 && p.metadata.deletion_timestamp.is_none();
-            alive.insert(p.metadata.name.clone(), counts);
+            alive.insert(p.metadata.name.to_string(), counts);
             max_alive = max_alive.max(alive.values().filter(|a| **a).count());
         }
     }
@@ -406,7 +409,7 @@ fn a_pending_pod_is_scheduled_when_capacity_frees_up() {
         .api()
         .iter_as::<Pod>(Some("default"))
         .filter(|p| p.node_name().is_none())
-        .map(|p| p.metadata.name.clone())
+        .map(|p| p.metadata.name.to_string())
         .collect();
     assert_eq!(pending.len(), 1);
     let running = c
@@ -517,7 +520,7 @@ fn the_recreate_strategy_stops_old_pods_before_starting_new_ones() {
             let old = p.spec.containers[0].image == "nginx:1.27";
             if old {
                 old_alive.insert(
-                    p.metadata.name.clone(),
+                    p.metadata.name.to_string(),
                     e.type_ != sim::apiserver::EventType::Deleted,
                 );
             } else if e.type_ == sim::apiserver::EventType::Added {
@@ -541,7 +544,10 @@ fn events_can_be_selected_by_the_object_they_are_about() {
     let mut c = Cluster::default();
     run_web(&mut c, 1);
     c.advance(Duration::seconds(10));
-    let pod = pods_of(&c, "default", "app=web")[0].metadata.name.clone();
+    let pod = pods_of(&c, "default", "app=web")[0]
+        .metadata
+        .name
+        .to_string();
     let list = c
         .api()
         .list(

@@ -243,6 +243,10 @@ fn quota_row(q: &ResourceQuota, name: &str, age_cell: String) -> Vec<String> {
 fn limit_range_row(lr: &LimitRange, name: &str) -> Vec<String> {
     vec![
         name.to_string(),
-        lr.metadata.creation_timestamp.clone().unwrap_or_default(),
+        lr.metadata
+            .creation_timestamp
+            .clone()
+            .unwrap_or_default()
+            .to_string(),
     ]
 }

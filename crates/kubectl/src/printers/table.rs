@@ -493,7 +493,7 @@ pub fn cells(object: &Object, now: Time, wide: bool, name: &str) -> Vec<String> 
                 row.extend([
                     age(now, first.as_deref()),
                     e.count.unwrap_or(1).to_string(),
-                    e.metadata.name.clone(),
+                    e.metadata.name.to_string(),
                 ]);
             }
             row

@@ -11,20 +11,20 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectMeta {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub generate_name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub namespace: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub uid: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub resource_version: String,
+    #[serde(default, skip_serializing_if = "Str::is_empty")]
+    pub name: Str,
+    #[serde(default, skip_serializing_if = "Str::is_empty")]
+    pub generate_name: Str,
+    #[serde(default, skip_serializing_if = "Str::is_empty")]
+    pub namespace: Str,
+    #[serde(default, skip_serializing_if = "Str::is_empty")]
+    pub uid: Str,
+    #[serde(default, skip_serializing_if = "Str::is_empty")]
+    pub resource_version: Str,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generation: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creation_timestamp: Option<String>,
+    pub creation_timestamp: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletion_timestamp: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,8 +43,8 @@ impl ObjectMeta {
     /// Metadata with just a name (and a namespace, for namespaced kinds).
     pub fn named(namespace: &str, name: &str) -> Self {
         ObjectMeta {
-            name: name.to_string(),
-            namespace: namespace.to_string(),
+            name: Str::new(name),
+            namespace: Str::new(namespace),
             ..Default::default()
         }
     }
@@ -68,10 +68,10 @@ impl ObjectMeta {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OwnerReference {
-    pub api_version: String,
-    pub kind: String,
-    pub name: String,
-    pub uid: String,
+    pub api_version: Str,
+    pub kind: Str,
+    pub name: Str,
+    pub uid: Str,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub controller: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

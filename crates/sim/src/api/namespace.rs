@@ -71,7 +71,9 @@ impl Resource for Namespace {
         // SetDefaults_Namespace.
         let name = self.metadata.name.clone();
         if !name.is_empty() {
-            self.metadata.labels.insert(NAME_LABEL.into(), name);
+            self.metadata
+                .labels
+                .insert(NAME_LABEL.into(), name.to_string());
         }
     }
 

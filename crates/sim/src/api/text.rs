@@ -12,23 +12,58 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
+use std::ptr::NonNull;
 use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-#[derive(Clone)]
-pub struct Str(Repr);
-
-#[derive(Clone)]
-enum Repr {
-    Static(&'static str),
-    Shared(Arc<str>),
+/// Two words: the text's address and its length, shifted left by one with the low bit set when
+/// the text lives in an `Arc<str>` (whose strong count this `Str` holds) rather than in static
+/// memory. Half the size of an enum of `&'static str` and `Arc<str>` (which needs a third word
+/// for its tag), and `Option<Str>` is no larger (the address is never null). Most fields of the
+/// objects a cluster writes are `Str`s, so the word saved is saved many times per pod.
+pub struct Str {
+    ptr: NonNull<u8>,
+    tagged_len: usize,
 }
+
+const SHARED: usize = 1;
+
+// SAFETY: a `Str` is either a `&'static str` or an `Arc<str>`, both `Send` and `Sync`; it never
+// hands out mutable access to its text.
+unsafe impl Send for Str {}
+// SAFETY: as above.
+unsafe impl Sync for Str {}
 
 impl Str {
     /// Static text: no allocation, ever.
     pub const fn from_static(s: &'static str) -> Str {
-        Str(Repr::Static(s))
+        Str {
+            // SAFETY: a reference's address is never null.
+            ptr: unsafe { NonNull::new_unchecked(s.as_ptr().cast_mut()) },
+            // A `str` is at most `isize::MAX` bytes long: the shift loses nothing.
+            tagged_len: s.len() << 1,
+        }
+    }
+
+    fn from_arc(s: Arc<str>) -> Str {
+        let len = s.len();
+        let raw = Arc::into_raw(s);
+        Str {
+            // SAFETY: `Arc::into_raw` never returns null.
+            ptr: unsafe { NonNull::new_unchecked(raw.cast::<u8>().cast_mut()) },
+            tagged_len: (len << 1) | SHARED,
+        }
+    }
+
+    fn is_shared(&self) -> bool {
+        self.tagged_len & SHARED != 0
+    }
+
+    /// The text as the `*const str` it was made from (for `Arc`'s raw-pointer functions).
+    fn raw(&self) -> *const str {
+        std::ptr::slice_from_raw_parts(self.ptr.as_ptr().cast_const(), self.tagged_len >> 1)
+            as *const str
     }
 
     /// A copy of `s` (one allocation, shared by every clone after it).
@@ -36,14 +71,46 @@ impl Str {
         if s.is_empty() {
             Str::default()
         } else {
-            Str(Repr::Shared(s.into()))
+            Str::from_arc(s.into())
         }
     }
 
+    /// Empties the text (`String::clear`).
+    pub fn clear(&mut self) {
+        *self = Str::default();
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tagged_len >> 1 == 0
+    }
+
     pub fn as_str(&self) -> &str {
-        match &self.0 {
-            Repr::Static(s) => s,
-            Repr::Shared(s) => s,
+        // SAFETY: `ptr` and the length come from a `&'static str` or from an `Arc<str>` this
+        // `Str` keeps alive, so they describe valid UTF-8 for as long as `self` lives.
+        unsafe { &*self.raw() }
+    }
+}
+
+impl Clone for Str {
+    fn clone(&self) -> Str {
+        if self.is_shared() {
+            // SAFETY: `raw()` is the pointer `Arc::into_raw` returned, and `self` holds a strong
+            // count, so the allocation is alive; the new `Str` owns the count added here.
+            unsafe { Arc::increment_strong_count(self.raw()) };
+        }
+        Str {
+            ptr: self.ptr,
+            tagged_len: self.tagged_len,
+        }
+    }
+}
+
+impl Drop for Str {
+    fn drop(&mut self) {
+        if self.is_shared() {
+            // SAFETY: `raw()` is the pointer `Arc::into_raw` returned, and this `Str` owns one
+            // strong count, given back exactly once here.
+            drop(unsafe { Arc::from_raw(self.raw()) });
         }
     }
 }
@@ -158,7 +225,7 @@ impl From<String> for Str {
         if s.is_empty() {
             Str::default()
         } else {
-            Str(Repr::Shared(s.into()))
+            Str::from_arc(s.into())
         }
     }
 }
@@ -171,13 +238,13 @@ impl From<&String> for Str {
 
 impl From<Arc<str>> for Str {
     fn from(s: Arc<str>) -> Str {
-        Str(Repr::Shared(s))
+        Str::from_arc(s)
     }
 }
 
 impl From<&Arc<str>> for Str {
     fn from(s: &Arc<str>) -> Str {
-        Str(Repr::Shared(Arc::clone(s)))
+        Str::from_arc(Arc::clone(s))
     }
 }
 
@@ -226,6 +293,33 @@ mod tests {
         assert!(Str::from(String::new()).is_empty());
         let (a, b) = (Str::new("a"), Str::from("b"));
         assert!(a < b);
+    }
+
+    #[test]
+    fn a_str_is_two_words_and_an_optional_one_too() {
+        assert_eq!(std::mem::size_of::<Str>(), 2 * std::mem::size_of::<usize>());
+        assert_eq!(
+            std::mem::size_of::<Option<Str>>(),
+            std::mem::size_of::<Str>()
+        );
+    }
+
+    #[test]
+    fn the_last_copy_frees_the_text_and_static_text_is_never_counted() {
+        let arc: std::sync::Arc<str> = "kube-system".into();
+        let s = Str::from(&arc);
+        let copies: Vec<Str> = (0..3).map(|_| s.clone()).collect();
+        assert_eq!(std::sync::Arc::strong_count(&arc), 5);
+        drop(copies);
+        drop(s);
+        assert_eq!(std::sync::Arc::strong_count(&arc), 1);
+        let st = Str::from_static("Normal");
+        let st2 = st.clone();
+        assert!(std::ptr::eq(st.as_str(), st2.as_str()));
+        assert_eq!(Str::new("").as_str(), "");
+        let mut cleared = Str::new("x");
+        cleared.clear();
+        assert!(cleared.is_empty());
     }
 
     #[test]

@@ -128,7 +128,7 @@ fn default_storage_class(api: &ApiServer, pvc: &mut PersistentVolumeClaim) {
                 .then_with(|| b.metadata.name.cmp(&a.metadata.name))
         });
     if let Some(c) = best {
-        pvc.spec.storage_class_name = Some(c.metadata.name.clone());
+        pvc.spec.storage_class_name = Some(c.metadata.name.to_string());
     }
 }
 

@@ -353,8 +353,11 @@ pub(crate) fn admit_ingress(api: &ApiServer, ing: &mut Ingress) {
             == Some("true")
         {
             let created = m.creation_timestamp.clone().unwrap_or_default();
-            if best.as_ref().is_none_or(|(c, _)| created >= *c) {
-                best = Some((created, m.name.clone()));
+            if best
+                .as_ref()
+                .is_none_or(|(c, _): &(String, String)| created.as_str() >= c.as_str())
+            {
+                best = Some((created.to_string(), m.name.to_string()));
             }
         }
     }

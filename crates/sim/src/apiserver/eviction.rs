@@ -98,7 +98,7 @@ impl ApiServer {
         }
         status
             .disrupted_pods
-            .insert(pod.metadata.name.clone(), self.now().rfc3339());
+            .insert(pod.metadata.name.to_string(), self.now().rfc3339());
         pdb.status = Some(status);
         self.update_status(&Actor::new("kube-apiserver"), pdb)?;
         Ok(())

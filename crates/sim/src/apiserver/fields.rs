@@ -110,7 +110,7 @@ impl FieldSelector {
             let v = match r.field.as_str() {
                 "metadata.name" => obj.metadata().name.clone(),
                 "metadata.namespace" => obj.metadata().namespace.clone(),
-                f => obj.field(f).unwrap_or_default(),
+                f => obj.field(f).unwrap_or_default().into(),
             };
             (v == r.value) == r.equal
         })

@@ -224,6 +224,8 @@ pub struct ApiServer {
     /// The uids of stored objects that kubectl (the user's client) created, for an export of
     /// the user's work that does not depend on the compacted watch log.
     kubectl_created: std::collections::BTreeSet<String>,
+    /// The current second's RFC 3339 text, shared by every object stamped in it.
+    stamp: Option<(u64, crate::api::Str)>,
 }
 
 /// A store key as borrowed strings, so lookups need not allocate the owned key: ordered as the
@@ -299,6 +301,7 @@ impl ApiServer {
             event_cache: Default::default(),
             event_clock: (0, 0),
             kubectl_created: Default::default(),
+            stamp: None,
         }
     }
 
@@ -323,6 +326,21 @@ impl ApiServer {
     }
 
     /// The current (latest) resourceVersion.
+    /// The virtual clock's time as RFC 3339 text (`creationTimestamp`, condition times): one
+    /// shared string per second, however many objects are stamped in it.
+    pub fn timestamp(&mut self) -> crate::api::Str {
+        let now = self.now();
+        let second = now.0 / 1000;
+        match &self.stamp {
+            Some((s, text)) if *s == second => text.clone(),
+            _ => {
+                let text = crate::api::Str::from(now.rfc3339());
+                self.stamp = Some((second, text.clone()));
+                text
+            }
+        }
+    }
+
     pub fn resource_version(&self) -> u64 {
         self.resource_version
     }
@@ -464,7 +482,7 @@ impl ApiServer {
         mut obj: Object,
     ) -> Arc<Object> {
         self.resource_version += 1;
-        obj.metadata_mut().resource_version = self.resource_version.to_string();
+        obj.metadata_mut().resource_version = decimal(self.resource_version);
         let kind = obj.kind();
         if !kind.info().namespaced && !obj.metadata().namespace.is_empty() {
             // The store's key of a cluster-scoped object has no namespace.
@@ -474,11 +492,11 @@ impl ApiServer {
         let bucket = self.objects.entry(kind).or_default();
         if type_ == EventType::Deleted {
             bucket.remove(&Stored(Arc::clone(&arc)));
-            self.kubectl_created.remove(&arc.metadata().uid);
+            self.kubectl_created.remove(arc.metadata().uid.as_str());
         } else {
             bucket.insert(Arc::clone(&arc));
             if type_ == EventType::Added && &*actor.component == "kubectl" {
-                self.kubectl_created.insert(arc.metadata().uid.clone());
+                self.kubectl_created.insert(arc.metadata().uid.to_string());
             }
         }
         self.log.push(WatchEvent {
@@ -552,11 +570,11 @@ impl ApiServer {
         admission::admit_create(self, &mut obj)?;
         allocators::admit(self, &mut obj);
         obj.prepare_for_create();
-        let now = self.now().rfc3339();
+        let now = self.timestamp();
         {
-            let uid = self.rng.uuid();
+            let uid = self.rng.uuid_bytes();
             let m = obj.metadata_mut();
-            m.uid = uid;
+            m.uid = crate::api::Str::new(std::str::from_utf8(&uid).unwrap_or_default());
             m.creation_timestamp = Some(now);
             if kind.generation_tracked() {
                 m.generation = Some(1);
@@ -573,7 +591,7 @@ impl ApiServer {
                 }
                 candidate = self.generate_name(&base);
             }
-            obj.metadata_mut().name = candidate;
+            obj.metadata_mut().name = candidate.into();
         }
         let name = obj.metadata().name.clone();
         let mut errs = validate_meta(info, obj.metadata(), None);
@@ -631,7 +649,7 @@ impl ApiServer {
         if info.namespaced {
             let m = obj.metadata_mut();
             if m.namespace.is_empty() {
-                m.namespace = namespace.to_string();
+                m.namespace = crate::api::Str::new(namespace);
             } else if !namespace.is_empty() && m.namespace != namespace {
                 return Err(Status::bad_request(
                     "the namespace of the provided object does not match the namespace sent on the request",
@@ -896,17 +914,17 @@ impl ApiServer {
             ));
         }
         pod.spec.node_name = Some(node.to_string());
-        let now = self.now().rfc3339();
+        let now = self.timestamp();
         let st = pod.status.get_or_insert_with(Default::default);
         st.conditions.retain(|c| c.type_ != "PodScheduled");
         st.conditions.push(crate::api::Condition {
             type_: "PodScheduled".into(),
             status: "True".into(),
             last_probe_time: None,
-            last_transition_time: Some(now.into()),
+            last_transition_time: Some(now),
             ..Default::default()
         });
-        pod.metadata.resource_version = String::new();
+        pod.metadata.resource_version.clear();
         let obj = Object::Pod(Box::new(pod));
         Ok(self.commit(actor, Verb::Bind, EventType::Modified, obj))
     }
@@ -1157,4 +1175,21 @@ fn validate_meta(
         }
     }
     errs
+}
+
+/// `n` in decimal as a shared string, written without an intermediate `String`.
+fn decimal(mut n: u64) -> crate::api::Str {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        if let Some(b) = buf.get_mut(at) {
+            *b = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            break;
+        }
+    }
+    crate::api::Str::new(std::str::from_utf8(buf.get(at..).unwrap_or_default()).unwrap_or_default())
 }

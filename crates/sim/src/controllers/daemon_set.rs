@@ -60,7 +60,7 @@ fn daemon_pod(ds: &DaemonSet, hash: &str, node: &str) -> Pod {
     let mut meta = ds.spec.template.metadata.clone();
     meta.name.clear();
     meta.namespace = ds.metadata.namespace.clone();
-    meta.generate_name = format!("{}-", ds.metadata.name);
+    meta.generate_name = format!("{}-", ds.metadata.name).into();
     meta.labels
         .insert("controller-revision-hash".into(), hash.to_string());
     meta.labels.insert(
@@ -107,7 +107,7 @@ fn eligible_nodes(ds: &DaemonSet, nodes: &[&Node]) -> BTreeSet<String> {
     nodes
         .iter()
         .filter(|n| should_run(&pod, n))
-        .map(|n| n.metadata.name.clone())
+        .map(|n| n.metadata.name.to_string())
         .collect()
 }
 
@@ -172,7 +172,7 @@ fn sync_daemon_set(api: &mut ApiServer, key: &Key) {
     let node_names: Vec<String>;
     let eligible = {
         let nodes: Vec<&Node> = api.iter_as::<Node>(None).collect();
-        node_names = nodes.iter().map(|n| n.metadata.name.clone()).collect();
+        node_names = nodes.iter().map(|n| n.metadata.name.to_string()).collect();
         eligible_nodes(&ds, &nodes)
     };
     // (creationTimestamp, name) of the active owned pods, by node.
@@ -187,8 +187,8 @@ fn sync_daemon_set(api: &mut ApiServer, key: &Key) {
                 .entry(pod_node(p).unwrap_or_default())
                 .or_default()
                 .push((
-                    p.metadata.creation_timestamp.clone(),
-                    p.metadata.name.clone(),
+                    p.metadata.creation_timestamp.clone().map(String::from),
+                    p.metadata.name.to_string(),
                 ));
         }
     }
@@ -287,7 +287,7 @@ fn sync_daemon_set(api: &mut ApiServer, key: &Key) {
             available_active += 1;
         }
         if p.metadata.labels.get("controller-revision-hash") != Some(&hash) {
-            outdated.push((available, p.metadata.name.clone()));
+            outdated.push((available, p.metadata.name.to_string()));
         }
     }
     let unavailable = (desired as usize).saturating_sub(available_active) as i32;

@@ -582,7 +582,11 @@ fn sync_deployment(api: &mut ApiServer, key: &Key) -> Option<Time> {
     if d.spec.paused == Some(true) {
         let Split { new, olds } = sync_revision(api, &mut d, false);
         scale_deployment(api, &d, new.as_ref(), &olds);
-        cleanup(api, &d, new.as_ref().map(|rs| rs.metadata.name.clone()));
+        cleanup(
+            api,
+            &d,
+            (new.as_ref().map(|rs| rs.metadata.name.clone())).map(String::from),
+        );
         sync_status_only(api, &mut d, new.as_ref(), &olds);
         return None;
     }
@@ -861,7 +865,7 @@ fn rollout_rolling(api: &mut ApiServer, d: &mut Deployment) -> Option<Time> {
     }
     let (new_rs, olds) = refresh(api, &new_rs, &olds);
     if d.status.as_ref().is_some_and(|s| complete(d, s)) {
-        cleanup(api, d, Some(new_rs.metadata.name.clone()));
+        cleanup(api, d, Some(new_rs.metadata.name.to_string()));
     }
     sync_rollout_status(api, d, Some(&new_rs), &olds)
 }
@@ -904,7 +908,11 @@ fn rollout_recreate(api: &mut ApiServer, d: &mut Deployment) -> Option<Time> {
             .ok()
     });
     if d.status.as_ref().is_some_and(|s| complete(d, s)) {
-        cleanup(api, d, new.as_ref().map(|rs| rs.metadata.name.clone()));
+        cleanup(
+            api,
+            d,
+            (new.as_ref().map(|rs| rs.metadata.name.clone())).map(String::from),
+        );
     }
     sync_rollout_status(api, d, new.as_ref(), &olds)
 }
@@ -935,7 +943,8 @@ fn cleanup(api: &mut ApiServer, d: &Deployment, new_name: Option<String>) {
     let mut olds: Vec<ReplicaSet> = owned_replica_sets(api, d)
         .into_iter()
         .filter(|rs| {
-            Some(&rs.metadata.name) != new_name.as_ref() && rs.metadata.deletion_timestamp.is_none()
+            Some(rs.metadata.name.as_str()) != new_name.as_deref()
+                && rs.metadata.deletion_timestamp.is_none()
         })
         .collect();
     olds.sort_by_key(revision);

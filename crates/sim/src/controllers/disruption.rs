@@ -44,7 +44,12 @@ impl DisruptionController {
         let mut dirty: BTreeSet<(String, String)> = BTreeSet::new();
         let budgets: Vec<(String, String)> = api
             .iter_as::<PodDisruptionBudget>(None)
-            .map(|b| (b.metadata.namespace.clone(), b.metadata.name.clone()))
+            .map(|b| {
+                (
+                    b.metadata.namespace.to_string(),
+                    b.metadata.name.to_string(),
+                )
+            })
             .collect();
         match api.watch(self.cursor) {
             Ok(events) => {
@@ -177,7 +182,7 @@ impl DisruptionController {
             .iter()
             .filter(|p| {
                 p.metadata.deletion_timestamp.is_none()
-                    && !disrupted.contains_key(&p.metadata.name)
+                    && !disrupted.contains_key(p.metadata.name.as_str())
                     && p.is_ready()
             })
             .count() as i32;
@@ -328,7 +333,7 @@ fn expected_scale(api: &ApiServer, pods: &[Pod]) -> Result<(i32, bool), String> 
             unmanaged = true;
             continue;
         };
-        if scales.contains_key(&r.uid) {
+        if scales.contains_key(r.uid.as_str()) {
             continue;
         }
         let ns = &pod.metadata.namespace;
@@ -342,8 +347,8 @@ fn expected_scale(api: &ApiServer, pods: &[Pod]) -> Result<(i32, bool), String> 
                         .get_as::<Deployment>(ns, &d.name)
                         .ok()
                         .filter(|dep| dep.metadata.uid == d.uid)
-                        .map(|dep| (dep.metadata.uid.clone(), dep.replicas())),
-                    _ => Some((rs.metadata.uid.clone(), rs.spec.replicas.unwrap_or(1))),
+                        .map(|dep| (dep.metadata.uid.to_string(), dep.replicas())),
+                    _ => Some((rs.metadata.uid.to_string(), rs.spec.replicas.unwrap_or(1))),
                 }),
             "DaemonSet" => {
                 return Err("daemonsets.apps does not implement the scale subresource".into());
@@ -352,7 +357,7 @@ fn expected_scale(api: &ApiServer, pods: &[Pod]) -> Result<(i32, bool), String> 
         };
         match found {
             Some((uid, scale)) => {
-                scales.insert(uid, scale);
+                scales.insert(uid.to_string(), scale);
             }
             None => {
                 return Err(format!(

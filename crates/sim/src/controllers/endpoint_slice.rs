@@ -179,8 +179,8 @@ impl EndpointSliceController {
                 }
                 None => {
                     let mut metadata = ObjectMeta {
-                        generate_name: format!("{name}-"),
-                        namespace: ns.to_string(),
+                        generate_name: format!("{name}-").into(),
+                        namespace: crate::api::Str::new(ns),
                         labels: labels.clone(),
                         ..Default::default()
                     };

@@ -89,9 +89,9 @@ pub fn hostname_for(pod: &Pod, svc: &Service) -> Option<String> {
 pub fn pod_reference(pod: &Pod) -> ObjectReference {
     ObjectReference {
         kind: "Pod".into(),
-        namespace: pod.metadata.namespace.clone(),
-        name: pod.metadata.name.clone(),
-        uid: pod.metadata.uid.clone(),
+        namespace: pod.metadata.namespace.to_string(),
+        name: pod.metadata.name.to_string(),
+        uid: pod.metadata.uid.to_string(),
     }
 }
 
@@ -111,22 +111,22 @@ pub(crate) fn changed_services(api: &ApiServer, cursor: &mut u64, own: Kind) -> 
                 let m = e.object.metadata();
                 match e.object.kind() {
                     Kind::Service => {
-                        keys.insert((m.namespace.clone(), m.name.clone()));
+                        keys.insert((m.namespace.to_string(), m.name.to_string()));
                     }
-                    Kind::Pod if !pod_namespaces.contains(&m.namespace) => {
-                        pod_namespaces.insert(m.namespace.clone());
+                    Kind::Pod if !pod_namespaces.contains(m.namespace.as_str()) => {
+                        pod_namespaces.insert(m.namespace.to_string());
                     }
                     Kind::Pod => {}
                     k if k == own => {
                         let svc = if own == Kind::Endpoints {
-                            Some(m.name.clone())
+                            Some(m.name.to_string())
                         } else {
                             m.labels
                                 .get(crate::api::endpoint_slice::SERVICE_NAME_LABEL)
                                 .cloned()
                         };
                         if let Some(s) = svc {
-                            keys.insert((m.namespace.clone(), s));
+                            keys.insert((m.namespace.to_string(), s));
                         }
                     }
                     _ => {}
@@ -136,13 +136,13 @@ pub(crate) fn changed_services(api: &ApiServer, cursor: &mut u64, own: Kind) -> 
         Err(_) => {
             for s in api.iter(Kind::Service, None) {
                 let m = s.metadata();
-                keys.insert((m.namespace.clone(), m.name.clone()));
+                keys.insert((m.namespace.to_string(), m.name.to_string()));
             }
         }
     }
     for ns in pod_namespaces {
         for s in api.iter(Kind::Service, Some(&ns)) {
-            keys.insert((ns.clone(), s.metadata().name.clone()));
+            keys.insert((ns.clone(), s.metadata().name.to_string()));
         }
     }
     *cursor = api.resource_version();

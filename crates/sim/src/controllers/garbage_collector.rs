@@ -35,11 +35,11 @@ impl GarbageCollector {
             for o in api.iter(*kind, None) {
                 let m = o.metadata();
                 live.insert(
-                    m.uid.clone(),
+                    m.uid.to_string(),
                     (
                         *kind,
-                        m.namespace.clone(),
-                        m.name.clone(),
+                        m.namespace.to_string(),
+                        m.name.to_string(),
                         m.finalizers.clone(),
                         m.deletion_timestamp.is_some(),
                     ),
@@ -62,17 +62,22 @@ impl GarbageCollector {
                     continue;
                 }
                 for r in &refs {
-                    referenced.insert(r.uid.clone());
+                    referenced.insert(r.uid.to_string());
                 }
                 let key = (*kind, m.namespace.clone(), m.name.clone());
-                let all_gone = refs.iter().all(|r| !live.contains_key(&r.uid));
+                let all_gone = refs.iter().all(|r| !live.contains_key(r.uid.as_str()));
                 let mut foreground = false;
                 for r in &refs {
-                    if let Some((_, _, _, finalizers, deleting)) = live.get(&r.uid)
+                    if let Some((_, _, _, finalizers, deleting)) = live.get(r.uid.as_str())
                         && *deleting
                     {
                         if finalizers.iter().any(|f| f == "orphan") {
-                            to_orphan.push((key.0, key.1.clone(), key.2.clone(), r.uid.clone()));
+                            to_orphan.push((
+                                key.0,
+                                key.1.to_string(),
+                                key.2.to_string(),
+                                r.uid.to_string(),
+                            ));
                         } else if finalizers.iter().any(|f| f == "foregroundDeletion") {
                             foreground = true;
                         }

@@ -47,18 +47,18 @@ pub(crate) fn changed_keys(
             for e in events {
                 let m = e.object.metadata();
                 if e.object.kind() == kind {
-                    keys.insert((m.namespace.clone(), m.name.clone()));
+                    keys.insert((m.namespace.to_string(), m.name.to_string()));
                 } else if kind == Kind::DaemonSet && e.object.kind() == Kind::Node {
                     // Nodes coming, going or changing labels and taints concern every DaemonSet.
                     for ds in api.iter(Kind::DaemonSet, None) {
                         let dm = ds.metadata();
-                        keys.insert((dm.namespace.clone(), dm.name.clone()));
+                        keys.insert((dm.namespace.to_string(), dm.name.to_string()));
                     }
                 } else if let Some(r) = m.controller() {
                     if r.kind == kind_name {
                         let owner = (m.namespace.as_str(), r.name.as_str());
                         if last != Some(owner) {
-                            keys.insert((m.namespace.clone(), r.name.clone()));
+                            keys.insert((m.namespace.to_string(), r.name.to_string()));
                             last = Some(owner);
                         }
                     } else if kind == Kind::Deployment
@@ -71,20 +71,23 @@ pub(crate) fn changed_keys(
                             .and_then(|rs| rs.metadata().controller())
                             .filter(|d| d.kind == kind_name);
                         if let Some(d) = owner {
-                            keys.insert((m.namespace.clone(), d.name.clone()));
+                            keys.insert((m.namespace.to_string(), d.name.to_string()));
                         }
                     }
                 } else if kind == Kind::ReplicaSet && e.object.kind() == Kind::Pod {
                     // An orphan pod may be adopted by any ReplicaSet of its namespace.
                     for rs in api.iter(Kind::ReplicaSet, Some(&m.namespace)) {
-                        keys.insert((m.namespace.clone(), rs.metadata().name.clone()));
+                        keys.insert((m.namespace.to_string(), rs.metadata().name.to_string()));
                     }
                 }
             }
         }
         Err(_) => {
             for o in api.iter(kind, None) {
-                keys.insert((o.metadata().namespace.clone(), o.metadata().name.clone()));
+                keys.insert((
+                    o.metadata().namespace.to_string(),
+                    o.metadata().name.to_string(),
+                ));
             }
         }
     }

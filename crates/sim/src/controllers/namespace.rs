@@ -12,7 +12,7 @@ impl NamespaceController {
         let terminating: Vec<String> = api
             .iter_as::<Namespace>(None)
             .filter(|n| n.metadata.deletion_timestamp.is_some())
-            .map(|n| n.metadata.name.clone())
+            .map(|n| n.metadata.name.to_string())
             .collect();
         let actor = Actor::new("namespace-controller");
         for ns in terminating {
@@ -22,7 +22,7 @@ impl NamespaceController {
                     .iter(*kind, Some(&ns))
                     .map(|o| {
                         (
-                            o.metadata().name.clone(),
+                            o.metadata().name.to_string(),
                             o.metadata().deletion_timestamp.is_some(),
                         )
                     })

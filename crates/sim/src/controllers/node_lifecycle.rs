@@ -97,23 +97,23 @@ impl NodeLifecycleController {
                             if e.type_ != EventType::Deleted
                                 && let Some(t) = parse_time(l.spec.renew_time.as_deref())
                             {
-                                let p = self.probes.entry(l.metadata.name.clone()).or_default();
+                                let p = self.probes.entry(l.metadata.name.to_string()).or_default();
                                 *p = (*p).max(t);
                             }
                         }
                         Object::Node(n) => {
                             let name = n.metadata.name.clone();
                             if e.type_ == EventType::Deleted {
-                                self.probes.remove(&name);
-                                self.no_execute.remove(&name);
+                                self.probes.remove(name.as_str());
+                                self.no_execute.remove(name.as_str());
                                 continue;
                             }
                             let seen = heartbeat_of(n)
                                 .or(parse_time(n.metadata.creation_timestamp.as_deref()))
                                 .unwrap_or(now);
-                            let p = self.probes.entry(name.clone()).or_insert(seen);
+                            let p = self.probes.entry(name.to_string()).or_insert(seen);
                             *p = (*p).max(seen);
-                            nodes_changed.insert(name);
+                            nodes_changed.insert(name.to_string());
                         }
                         Object::Pod(p) if p.node_name().is_some() => {
                             pod_events.push(std::sync::Arc::clone(&e.object));
@@ -127,12 +127,12 @@ impl NodeLifecycleController {
                 self.no_execute.clear();
                 for n in api.iter_as::<Node>(None) {
                     let seen = heartbeat_of(n).unwrap_or(now);
-                    self.probes.insert(n.metadata.name.clone(), seen);
-                    nodes_changed.insert(n.metadata.name.clone());
+                    self.probes.insert(n.metadata.name.to_string(), seen);
+                    nodes_changed.insert(n.metadata.name.to_string());
                 }
                 for l in api.iter_as::<crate::api::Lease>(Some(LEASE_NAMESPACE)) {
                     if let Some(t) = parse_time(l.spec.renew_time.as_deref())
-                        && let Some(p) = self.probes.get_mut(&l.metadata.name)
+                        && let Some(p) = self.probes.get_mut(l.metadata.name.as_str())
                     {
                         *p = (*p).max(t);
                     }
@@ -178,13 +178,16 @@ impl NodeLifecycleController {
         if !self.no_execute.is_empty() || !self.evictions.is_empty() {
             for o in &pod_events {
                 let m = o.metadata();
-                pods_changed.insert((m.namespace.clone(), m.name.clone()));
+                pods_changed.insert((m.namespace.to_string(), m.name.to_string()));
             }
         }
         if !scan.is_empty() {
             for p in api.iter_as::<Pod>(None) {
                 if p.node_name().is_some_and(|n| scan.contains(n)) {
-                    pods_changed.insert((p.metadata.namespace.clone(), p.metadata.name.clone()));
+                    pods_changed.insert((
+                        p.metadata.namespace.to_string(),
+                        p.metadata.name.to_string(),
+                    ));
                 }
             }
         }

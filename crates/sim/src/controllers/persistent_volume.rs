@@ -45,7 +45,10 @@ pub struct PersistentVolumeController {
 }
 
 fn pvc_key(p: &PersistentVolumeClaim) -> (String, String) {
-    (p.metadata.namespace.clone(), p.metadata.name.clone())
+    (
+        p.metadata.namespace.to_string(),
+        p.metadata.name.to_string(),
+    )
 }
 
 /// Whether a non-terminal pod of the namespace mounts the claim; with its node when scheduled.
@@ -86,7 +89,7 @@ impl PersistentVolumeController {
         reason: &'static str,
         message: &str,
     ) {
-        let key = (obj.metadata().uid.clone(), reason.to_string());
+        let key = (obj.metadata().uid.to_string(), reason.to_string());
         if self.reported.insert(key) {
             events::record(api, actor, obj, "", type_, reason, message);
         }
@@ -184,7 +187,7 @@ impl PersistentVolumeController {
                     && modes_ok(pv, &pvc)
                     && nano(pv.storage()) >= requested
             })
-            .min_by_key(|pv| (nano(pv.storage()), pv.metadata.name.clone()))
+            .min_by_key(|pv| (nano(pv.storage()), pv.metadata.name.to_string()))
             .map(|pv| (*pv).clone());
         drop(volumes);
         if delayed && selected.is_none() {
@@ -316,8 +319,8 @@ impl PersistentVolumeController {
             kind: "PersistentVolumeClaim".into(),
             name: name.clone(),
             namespace: ns.clone(),
-            resource_version: pvc.metadata.resource_version.clone(),
-            uid: pvc.metadata.uid.clone(),
+            resource_version: pvc.metadata.resource_version.to_string(),
+            uid: pvc.metadata.uid.to_string(),
         });
         // Simplification: the directory is never created; no data is stored.
         pv.spec.host_path = Some(json!({
@@ -325,7 +328,7 @@ impl PersistentVolumeController {
             "type": "DirectoryOrCreate"
         }));
         pv.spec.persistent_volume_reclaim_policy = Some(sc.reclaim_policy().to_string());
-        pv.spec.storage_class_name = sc.metadata.name.clone();
+        pv.spec.storage_class_name = sc.metadata.name.to_string();
         pv.spec.volume_mode = pvc.spec.volume_mode.clone();
         if api.create(&actor, pv).is_ok() {
             self.report(
@@ -357,10 +360,10 @@ impl PersistentVolumeController {
             pv.spec.claim_ref = Some(ClaimRef {
                 api_version: "v1".into(),
                 kind: "PersistentVolumeClaim".into(),
-                name: pvc.metadata.name.clone(),
-                namespace: pvc.metadata.namespace.clone(),
-                resource_version: pvc.metadata.resource_version.clone(),
-                uid: pvc.metadata.uid.clone(),
+                name: pvc.metadata.name.to_string(),
+                namespace: pvc.metadata.namespace.to_string(),
+                resource_version: pvc.metadata.resource_version.to_string(),
+                uid: pvc.metadata.uid.to_string(),
             });
             pv.metadata
                 .annotations
@@ -382,7 +385,7 @@ impl PersistentVolumeController {
             }
         }
         let by_controller = pvc.spec.volume_name.is_empty();
-        pvc.spec.volume_name = pv.metadata.name.clone();
+        pvc.spec.volume_name = pv.metadata.name.to_string();
         pvc.metadata
             .annotations
             .insert(BIND_COMPLETED.into(), "yes".into());
@@ -414,7 +417,7 @@ impl PersistentVolumeController {
     }
 
     fn sync_volume(&mut self, api: &mut ApiServer, mut pv: PersistentVolume) {
-        let name = pv.metadata.name.clone();
+        let name = pv.metadata.name.to_string();
         let protection = Actor::new("pv-protection-controller");
         let actor = Actor::new("persistentvolume-controller");
         if pv.metadata.deletion_timestamp.is_some() {

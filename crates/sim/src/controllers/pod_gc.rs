@@ -26,12 +26,17 @@ impl PodGcController {
         }
         let nodes: BTreeSet<String> = api
             .iter_as::<Node>(None)
-            .map(|n| n.metadata.name.clone())
+            .map(|n| n.metadata.name.to_string())
             .collect();
         let orphans: Vec<(String, String)> = api
             .iter_as::<Pod>(None)
             .filter(|p| p.node_name().is_some_and(|n| !nodes.contains(n)))
-            .map(|p| (p.metadata.namespace.clone(), p.metadata.name.clone()))
+            .map(|p| {
+                (
+                    p.metadata.namespace.to_string(),
+                    p.metadata.name.to_string(),
+                )
+            })
             .collect();
         let actor = Actor::new("pod-garbage-collector");
         let force = DeleteOptions {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::api::{
-    Kind, Object, OwnerReference, Pod, ReplicaSet, Resource, replica_set::ReplicaSetStatus,
+    Kind, Object, OwnerReference, Pod, ReplicaSet, Resource, Str, replica_set::ReplicaSetStatus,
 };
 use crate::apiserver::{Actor, ApiServer, DeleteOptions};
 use crate::events;
@@ -266,8 +266,8 @@ impl PodIndex {
 pub fn controller_ref(kind: &str, api_version: &str, obj: &Object) -> OwnerReference {
     let m = obj.metadata();
     OwnerReference {
-        api_version: api_version.into(),
-        kind: kind.into(),
+        api_version: Str::new(api_version),
+        kind: Str::new(kind),
         name: m.name.clone(),
         uid: m.uid.clone(),
         controller: Some(true),
@@ -316,8 +316,14 @@ fn victim_rank(p: &Pod) -> RankKey {
         phase,
         ready,
         // Newer pods go first.
-        std::cmp::Reverse(p.metadata.creation_timestamp.clone().unwrap_or_default()),
-        std::cmp::Reverse(p.metadata.name.clone()),
+        std::cmp::Reverse(
+            p.metadata
+                .creation_timestamp
+                .clone()
+                .unwrap_or_default()
+                .to_string(),
+        ),
+        std::cmp::Reverse(p.metadata.name.to_string()),
     )
 }
 
@@ -394,7 +400,7 @@ impl ReplicaSetController {
                 if let Ok(obj) = api.update_arc_with(&actor, p.into(), false, &Default::default())
                     && let Object::Pod(pod) = obj.as_ref()
                 {
-                    adopted.push((victim_rank(pod), pod.metadata.name.clone()));
+                    adopted.push((victim_rank(pod), pod.metadata.name.to_string()));
                 }
             }
         }
@@ -403,11 +409,12 @@ impl ReplicaSetController {
         if active_len < want {
             // `BurstReplicas`: at most 500 creations per sync; the next sync does the rest.
             let owner = vec![controller_ref("ReplicaSet", "apps/v1", &rs_obj)];
-            let generate_name = format!("{}-", rs.metadata.name);
+            // Shared by every pod of this sync: clones are reference counts.
+            let generate_name = Str::from(format!("{}-", rs.metadata.name));
             for _ in 0..(want - active_len).min(BURST_REPLICAS) {
                 let mut meta = rs.spec.template.metadata.clone();
                 meta.name.clear();
-                meta.namespace = key.0.clone();
+                meta.namespace = rs.metadata.namespace.clone();
                 meta.generate_name = generate_name.clone();
                 meta.owner_references = owner.clone();
                 let pod = Pod {
@@ -449,9 +456,9 @@ impl ReplicaSetController {
                     if owned
                         && selector.matches(&p.metadata.labels)
                         && is_active(p)
-                        && !adopted_names.contains(&p.metadata.name)
+                        && !adopted_names.contains(p.metadata.name.as_str())
                     {
-                        victims.push((victim_rank(p), p.metadata.name.clone()));
+                        victims.push((victim_rank(p), p.metadata.name.to_string()));
                     }
                 }
             }
@@ -539,7 +546,7 @@ pub fn owners_of(pods: &[Pod], kind: &str) -> BTreeSet<Key> {
     pods.iter()
         .filter_map(|p| {
             let r = p.metadata.controller()?;
-            (r.kind == kind).then(|| (p.metadata.namespace.clone(), r.name.clone()))
+            (r.kind == kind).then(|| (p.metadata.namespace.to_string(), r.name.to_string()))
         })
         .collect()
 }

@@ -24,13 +24,13 @@ impl ResourceQuotaController {
         }
         let quota_namespaces: BTreeSet<String> = api
             .iter(Kind::ResourceQuota, None)
-            .map(|q| q.metadata().namespace.clone())
+            .map(|q| q.metadata().namespace.to_string())
             .collect();
         let dirty: BTreeSet<String> = match api.watch(self.cursor) {
             Ok(events) => events
                 .map(|e| &e.object.metadata().namespace)
-                .filter(|ns| quota_namespaces.contains(*ns))
-                .cloned()
+                .filter(|ns| quota_namespaces.contains(ns.as_str()))
+                .map(|ns| ns.to_string())
                 .collect(),
             Err(_) => quota_namespaces,
         };

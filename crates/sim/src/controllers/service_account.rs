@@ -16,7 +16,7 @@ impl ServiceAccountsController {
         let namespaces: Vec<String> = api
             .iter_as::<Namespace>(None)
             .filter(|n| n.phase() == "Active")
-            .map(|n| n.metadata.name.clone())
+            .map(|n| n.metadata.name.to_string())
             .collect();
         let actor = Actor::new("serviceaccount-controller");
         for ns in namespaces {
@@ -38,7 +38,7 @@ impl RootCaCertPublisher {
         let namespaces: Vec<String> = api
             .iter_as::<Namespace>(None)
             .filter(|n| n.phase() == "Active")
-            .map(|n| n.metadata.name.clone())
+            .map(|n| n.metadata.name.to_string())
             .collect();
         let actor = Actor::new("root-ca-cert-publisher");
         for ns in namespaces {

@@ -414,7 +414,10 @@ type Timer = (Time, Arc<str>, Arc<Key>, Task);
 const DEFAULT_CIDR: &str = "10.244.0.0/24";
 
 fn pod_key(p: &Pod) -> Key {
-    (p.metadata.namespace.clone(), p.metadata.name.clone())
+    (
+        p.metadata.namespace.to_string(),
+        p.metadata.name.to_string(),
+    )
 }
 
 impl Kubelets {
@@ -556,7 +559,7 @@ impl Kubelets {
             .collect();
         PodWorker {
             key: Arc::new(key.clone()),
-            uid: pod.metadata.uid.clone(),
+            uid: pod.metadata.uid.to_string(),
             restart_policy: pod
                 .spec
                 .restart_policy
@@ -712,7 +715,7 @@ impl Kubelets {
                 &mut self.image_names,
                 pod,
                 &agent.host_ip,
-                now,
+                api.timestamp(),
                 true,
             )),
         };
@@ -890,7 +893,14 @@ impl Kubelets {
             worker.dirty = false;
             // The steps above wrote only events: the stored pod is still `obj`. Copy it only when
             // its status changes.
-            let status = build_status(worker, &mut self.image_names, pod, host_ip, now, false);
+            let status = build_status(
+                worker,
+                &mut self.image_names,
+                pod,
+                host_ip,
+                api.timestamp(),
+                false,
+            );
             if pod.status.as_ref() != Some(&status) {
                 let updated = Pod {
                     metadata: pod.metadata.clone(),
@@ -1538,7 +1548,7 @@ fn build_status(
     names: &mut ImageNames,
     pod: &Pod,
     host_ip: &str,
-    now: Time,
+    at: Str,
     creating: bool,
 ) -> PodStatus {
     let old = pod.status.as_ref();
@@ -1630,7 +1640,6 @@ fn build_status(
     if let Some(s) = scheduled {
         conditions.push(s.clone());
     }
-    let at = Str::from(now.rfc3339());
     for c in &mut conditions {
         c.observed_generation = pod.metadata.generation;
         if c.type_ == "PodScheduled" {

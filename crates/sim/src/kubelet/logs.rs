@@ -316,9 +316,9 @@ fn container_env(api: &ApiServer, pod: &Pod, c: &Container) -> Vec<(String, Stri
             let status = pod.status.as_ref();
             if let Some(field) = json_str(from, &["fieldRef", "fieldPath"]) {
                 match field {
-                    "metadata.name" => pod.metadata.name.clone(),
+                    "metadata.name" => pod.metadata.name.to_string(),
                     "metadata.namespace" => ns.to_string(),
-                    "metadata.uid" => pod.metadata.uid.clone(),
+                    "metadata.uid" => pod.metadata.uid.to_string(),
                     "spec.nodeName" => pod.spec.node_name.clone().unwrap_or_default(),
                     "spec.serviceAccountName" => {
                         pod.spec.service_account_name.clone().unwrap_or_default()
@@ -374,7 +374,7 @@ impl Sandbox {
             .spec
             .hostname
             .clone()
-            .unwrap_or_else(|| pod.metadata.name.clone());
+            .unwrap_or_else(|| pod.metadata.name.to_string());
         let pod_ip = pod
             .status
             .as_ref()
@@ -435,7 +435,7 @@ impl Sandbox {
         }
         if pod.spec.automount_service_account_token != Some(false) {
             let dir = "/var/run/secrets/kubernetes.io/serviceaccount";
-            add(format!("{dir}/namespace"), Some(ns.clone()));
+            add(format!("{dir}/namespace"), Some(ns.to_string()));
             add(
                 format!("{dir}/ca.crt"),
                 Some("-----BEGIN CERTIFICATE-----\n(the cluster's CA certificate)\n-----END CERTIFICATE-----\n".into()),
@@ -501,8 +501,8 @@ impl Sandbox {
         }
         let env = container_env(api, pod, c);
         Sandbox {
-            pod: pod.metadata.name.clone(),
-            namespace: ns,
+            pod: pod.metadata.name.to_string(),
+            namespace: ns.to_string(),
             hostname,
             pod_ip,
             gateway,

@@ -387,7 +387,7 @@ impl Cache {
         self.names = self
             .nodes
             .iter()
-            .filter_map(|n| n.node().map(|n| n.metadata.name.clone()))
+            .filter_map(|n| n.node().map(|n| n.metadata.name.to_string()))
             .collect();
         self.index = self
             .names
@@ -416,12 +416,13 @@ impl Cache {
             if let Some(cached) = CachedPod::of(p, &mut self.interned) {
                 let (ns, name) = (&p.metadata.namespace, &p.metadata.name);
                 if cached.affinity.is_some() {
-                    self.with_affinity.insert((ns.clone(), name.clone()));
+                    self.with_affinity
+                        .insert((ns.to_string(), name.to_string()));
                 }
                 self.pods
-                    .entry(ns.clone())
+                    .entry(ns.to_string())
                     .or_default()
-                    .insert(name.clone(), cached);
+                    .insert(name.to_string(), cached);
             }
         }
         self.rebuild_nodes(api, counts);

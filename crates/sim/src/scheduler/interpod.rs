@@ -61,7 +61,7 @@ fn term(api: &ApiServer, owner: &Pod, t: &PodAffinityTerm, weight: i64) -> Optio
             let mut names: BTreeSet<String> = t.namespaces.iter().cloned().collect();
             for ns in api.iter_as::<Namespace>(None) {
                 if ns_selector.matches(&ns.metadata.labels) {
-                    names.insert(ns.metadata.name.clone());
+                    names.insert(ns.metadata.name.to_string());
                 }
             }
             Namespaces::Some(names)
@@ -114,7 +114,7 @@ fn terms_of(api: &ApiServer, owner: &Pod, affinity: Option<&Affinity>) -> Terms 
 /// The existing pod's terms; a minimal pod stands in for it (only namespace and labels matter).
 fn existing_terms(api: &ApiServer, p: &super::cache::CachedPod) -> Terms {
     let mut owner = Pod::default();
-    owner.metadata.namespace = p.namespace.to_string();
+    owner.metadata.namespace = crate::api::Str::from(&p.namespace);
     owner.metadata.labels = (*p.labels).clone();
     terms_of(api, &owner, p.affinity.as_deref())
 }

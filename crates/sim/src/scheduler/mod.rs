@@ -613,8 +613,8 @@ impl Scheduler {
         let name = pod.metadata.name.clone();
         let actor = Actor::scheduler();
         let mut attempt = Record {
-            namespace: ns.clone(),
-            pod: name.clone(),
+            namespace: ns.to_string(),
+            pod: name.to_string(),
             time: api.now(),
             names: Arc::clone(&cache.names),
             nodes: Vec::new(),
@@ -659,7 +659,7 @@ impl Scheduler {
                 ));
             }
             let mut updated = pod.clone();
-            let now = api.now().rfc3339();
+            let now = api.timestamp();
             let st = updated.status.get_or_insert_with(Default::default);
             let previous = st
                 .conditions
@@ -675,7 +675,7 @@ impl Scheduler {
                     previous
                         .filter(|c| c.status == "False")
                         .and_then(|c| c.last_transition_time)
-                        .unwrap_or_else(|| now.into()),
+                        .unwrap_or_else(|| now.clone()),
                 ),
                 reason: Some("Unschedulable".into()),
                 message: Some(Str::new(&message)),

@@ -137,7 +137,11 @@ fn system_defaults(
         return Arc::new([]);
     };
     let ns = &pod.metadata.namespace;
-    if let Some(known) = counts.defaults.get(ns).and_then(|m| m.get(&owner.name)) {
+    if let Some(known) = counts
+        .defaults
+        .get(ns.as_str())
+        .and_then(|m| m.get(owner.name.as_str()))
+    {
         return known.clone().unwrap_or_else(|| Arc::new([]));
     }
     let selector = default_selector(api, pod);
@@ -160,9 +164,9 @@ fn system_defaults(
     });
     counts
         .defaults
-        .entry(ns.clone())
+        .entry(ns.to_string())
         .or_default()
-        .insert(owner.name.clone(), constraints.clone());
+        .insert(owner.name.to_string(), constraints.clone());
     constraints.unwrap_or_else(|| Arc::new([]))
 }
 
