@@ -117,6 +117,10 @@ impl WatchEvent {
     }
 }
 
+/// Below this many slots the log keeps its capacity after compaction (shrinking would only
+/// churn the allocator).
+const MIN_SHRINK_CAPACITY: usize = 4096;
+
 /// The log with a bounded history.
 ///
 /// Like the watch cache over etcd, it keeps what some reader still needs: the control loops
@@ -160,6 +164,12 @@ impl WatchLog {
                 .is_some_and(|e| e.resource_version <= upto)
         {
             self.events.pop_front();
+        }
+        // A burst (ten thousand pods created in one settle) grows the log far beyond what it
+        // keeps afterwards; give that memory back once the log is a quarter of it.
+        let keep = self.events.len().max(self.retain);
+        if self.events.capacity() > 4 * keep && self.events.capacity() > MIN_SHRINK_CAPACITY {
+            self.events.shrink_to(2 * keep);
         }
     }
 
@@ -209,5 +219,32 @@ impl WatchLog {
 
     pub fn iter(&self) -> impl Iterator<Item = &WatchEvent> {
         self.events.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Namespace;
+
+    #[test]
+    fn after_a_burst_the_log_gives_its_memory_back_and_keeps_its_tail() {
+        let mut log = WatchLog::new(100);
+        let object = Arc::new(Object::from(Namespace::new("default")));
+        for rv in 1..=20_000 {
+            log.push(WatchEvent {
+                resource_version: rv,
+                type_: EventType::Added,
+                verb: Verb::Create,
+                actor: Actor::kubectl(),
+                time: Time::ZERO,
+                object: Arc::clone(&object),
+            });
+        }
+        log.compact(20_000);
+        assert_eq!(log.len(), 100);
+        assert_eq!(log.oldest(), 19_901);
+        assert!(log.events.capacity() <= MIN_SHRINK_CAPACITY.max(200));
+        assert_eq!(log.since(19_950).map(|e| e.count()), Some(50));
     }
 }
