@@ -68,7 +68,7 @@ fn container_for(
             all_container_names(pod)
         ));
     }
-    Ok(first.name.clone())
+    Ok(first.name.to_string())
 }
 
 fn is_interactive_shell(command: &[String]) -> bool {

@@ -194,7 +194,7 @@ pub(crate) fn all_container_names(pod: &Pod) -> String {
         .init_containers
         .iter()
         .map(|c| format!("{} (init)", c.name))
-        .chain(pod.spec.containers.iter().map(|c| c.name.clone()))
+        .chain(pod.spec.containers.iter().map(|c| c.name.to_string()))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -232,7 +232,7 @@ fn sources_for_pod(
             .chain(&pod.spec.containers)
             .map(|c| Source {
                 pod: name.to_string(),
-                container: c.name.clone(),
+                container: c.name.to_string(),
             })
             .collect());
     }
@@ -256,7 +256,7 @@ fn sources_for_pod(
         let Some(first) = pod.spec.containers.first() else {
             return Err(Output::error(format!("pod {name} has no containers")));
         };
-        chosen = first.name.clone();
+        chosen = first.name.to_string();
         if pod.spec.containers.len() > 1 || !pod.spec.init_containers.is_empty() {
             stderr.push_str(&format!(
                 "Defaulted container \"{chosen}\" out of: {}\n",

@@ -129,7 +129,7 @@ fn pod_usage(pod: &Pod) -> Vec<(String, i128, i128)> {
         .iter()
         .map(|c| {
             let (cpu, mem) = container_usage(pod, c);
-            (c.name.clone(), cpu, mem)
+            (c.name.to_string(), cpu, mem)
         })
         .collect()
 }

@@ -192,8 +192,8 @@ fn container(name: &str, image: &str, command: Vec<String>, cpu: &str) -> Contai
     let mut requests = BTreeMap::new();
     requests.insert("cpu".to_string(), q(cpu));
     Container {
-        name: name.into(),
-        image: image.into(),
+        name: Str::new(name),
+        image: Str::new(image),
         command,
         resources: Some(ResourceRequirements {
             limits: BTreeMap::new(),
@@ -242,7 +242,7 @@ fn static_pod(
     };
     pod.spec.containers = vec![container];
     pod.spec.host_network = Some(true);
-    pod.spec.node_name = Some(node_name.to_string());
+    pod.spec.node_name = Some(crate::api::Str::new(node_name));
     pod.spec.priority_class_name = Some("system-node-critical".into());
     pod.spec.tolerations = vec![Toleration {
         operator: Some("Exists".into()),

@@ -29,9 +29,10 @@ pub fn pod_status(pod: &Pod) -> String {
     let status = pod.status.clone().unwrap_or_default();
     let mut reason = status
         .reason
-        .clone()
-        .or(status.phase.clone())
-        .unwrap_or_default();
+        .as_deref()
+        .or(status.phase.as_deref())
+        .unwrap_or_default()
+        .to_string();
     if pod
         .condition("PodScheduled")
         .is_some_and(|c| c.reason.as_deref() == Some("SchedulingGated"))
@@ -109,7 +110,7 @@ pub fn pod_status(pod: &Pod) -> String {
             reason = "Terminating".into();
         }
     }
-    reason
+    reason.to_string()
 }
 
 /// Summarizes a pod.
@@ -133,7 +134,7 @@ pub fn pod_view(pod: &Pod) -> PodView {
             .map(|c| c.restart_count)
             .sum(),
         node: pod.node_name().map(str::to_string),
-        ip: status.pod_ip.clone(),
+        ip: status.pod_ip.clone().map(String::from),
         owner: pod
             .metadata
             .controller()

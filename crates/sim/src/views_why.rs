@@ -281,7 +281,7 @@ pub fn why_pending(cluster: &Cluster, pod: &Pod) -> PendingWhy {
         });
     PendingWhy {
         gated,
-        other_scheduler,
+        other_scheduler: other_scheduler.map(String::from),
         message: message.map(String::from),
         attempt,
     }
@@ -390,7 +390,7 @@ pub fn why_failing(pod: &Pod) -> Vec<ContainerWhy> {
                 .iter()
                 .chain(&pod.spec.init_containers)
                 .find(|s| s.name == c.name)
-                .map_or_else(|| c.image.clone(), |s| s.image.clone());
+                .map_or_else(|| c.image.clone(), |s| s.image.to_string());
             Some(ContainerWhy {
                 container: c.name.clone(),
                 image,

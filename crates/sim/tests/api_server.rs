@@ -222,8 +222,8 @@ fn pods_are_defaulted_as_the_api_server_does() {
         .iter()
         .map(|t| {
             (
-                t.key.clone().unwrap(),
-                t.effect.clone().unwrap(),
+                t.key.as_deref().unwrap().to_string(),
+                t.effect.as_deref().unwrap().to_string(),
                 t.toleration_seconds,
             )
         })

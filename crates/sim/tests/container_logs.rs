@@ -8,8 +8,8 @@ use sim::*;
 
 fn container(name: &str, image: &str, command: &[&str]) -> Container {
     Container {
-        name: name.into(),
-        image: image.into(),
+        name: sim::api::Str::new(name),
+        image: sim::api::Str::new(image),
         command: command.iter().map(|s| s.to_string()).collect(),
         ..Default::default()
     }

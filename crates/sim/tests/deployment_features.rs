@@ -49,7 +49,7 @@ fn replica_sets(c: &Cluster) -> Vec<(String, String, i32, String)> {
         .map(|rs| {
             (
                 rs.metadata.name.to_string(),
-                rs.spec.template.spec.containers[0].image.clone(),
+                rs.spec.template.spec.containers[0].image.to_string(),
                 rs.spec.replicas.unwrap_or(0),
                 rs.metadata
                     .annotations

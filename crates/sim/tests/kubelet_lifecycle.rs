@@ -12,8 +12,8 @@ fn kubectl() -> Actor {
 
 fn container(name: &str, image: &str, command: &[&str]) -> Container {
     Container {
-        name: name.into(),
-        image: image.into(),
+        name: sim::api::Str::new(name),
+        image: sim::api::Str::new(image),
         command: command.iter().map(|s| s.to_string()).collect(),
         ..Default::default()
     }
@@ -22,7 +22,7 @@ fn container(name: &str, image: &str, command: &[&str]) -> Container {
 fn run(c: &mut Cluster, name: &str, image: &str, command: &[&str], policy: &str) {
     let mut p = Pod::new("default", name, image);
     p.spec.containers[0] = container("app", image, command);
-    p.spec.restart_policy = Some(policy.into());
+    p.spec.restart_policy = Some(sim::api::Str::new(policy));
     create(c, p);
 }
 

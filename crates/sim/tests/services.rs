@@ -299,7 +299,11 @@ fn endpoints_list_the_ready_pods_a_service_selects() {
     let mut pod_ips: Vec<String> = c
         .api()
         .iter_as::<Pod>(Some("default"))
-        .filter_map(|p| p.status.as_ref().and_then(|s| s.pod_ip.clone()))
+        .filter_map(|p| {
+            p.status
+                .as_ref()
+                .and_then(|s| s.pod_ip.as_deref().map(String::from))
+        })
         .collect();
     ips.sort();
     pod_ips.sort();
@@ -391,8 +395,8 @@ fn deleting_a_pod_removes_it_from_endpoints_and_the_replacement_joins() {
     c.settle();
     // Terminating: out of Endpoints, still in the slice as terminating.
     let ep = endpoints(&c, "default", "web").unwrap();
-    assert!(!ready_ips(&ep).contains(&ip));
-    assert!(!not_ready_ips(&ep).contains(&ip));
+    assert!(!ready_ips(&ep).contains(&ip.to_string()));
+    assert!(!not_ready_ips(&ep).contains(&ip.to_string()));
     let sl = slices(&c, "default", "web");
     let e = sl[0]
         .endpoints
@@ -406,7 +410,7 @@ fn deleting_a_pod_removes_it_from_endpoints_and_the_replacement_joins() {
     c.advance(Duration::seconds(40));
     let ep = endpoints(&c, "default", "web").unwrap();
     assert_eq!(ready_ips(&ep).len(), 2);
-    assert!(!ready_ips(&ep).contains(&ip));
+    assert!(!ready_ips(&ep).contains(&ip.to_string()));
 }
 
 #[test]

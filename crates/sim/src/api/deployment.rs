@@ -182,8 +182,8 @@ impl Deployment {
         });
         d.spec.template.metadata = ObjectMeta::default().with_labels(labels);
         d.spec.template.spec.containers = vec![super::pod::Container {
-            name: container,
-            image: image.to_string(),
+            name: container.into(),
+            image: crate::api::Str::new(image),
             ..Default::default()
         }];
         d

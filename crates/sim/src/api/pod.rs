@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::meta::{Condition, IntOrString, ObjectMeta, Quantity};
 use super::shared::Shared;
+use super::text::Str;
 use super::{KindInfo, Resource, resource_boilerplate};
 use crate::apiserver::status::FieldError;
 use crate::apiserver::validation::{NameRule, is_dns1123_label};
@@ -36,24 +37,24 @@ pub struct PodSpec {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ephemeral_containers: Vec<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub restart_policy: Option<String>,
+    pub restart_policy: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub termination_grace_period_seconds: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_deadline_seconds: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dns_policy: Option<String>,
+    pub dns_policy: Option<Str>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub node_selector: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_account_name: Option<String>,
+    pub service_account_name: Option<Str>,
     /// Deprecated alias of `serviceAccountName`, still filled in by the api-server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_account: Option<String>,
+    pub service_account: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automount_service_account_token: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<String>,
+    pub node_name: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_network: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -69,19 +70,19 @@ pub struct PodSpec {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub image_pull_secrets: Vec<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
+    pub hostname: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subdomain: Option<String>,
+    pub subdomain: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affinity: Option<Affinity>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduler_name: Option<String>,
+    pub scheduler_name: Option<Str>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tolerations: Vec<Toleration>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub host_aliases: Vec<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority_class_name: Option<String>,
+    pub priority_class_name: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,11 +90,11 @@ pub struct PodSpec {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub readiness_gates: Vec<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime_class_name: Option<String>,
+    pub runtime_class_name: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_service_links: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preemption_policy: Option<String>,
+    pub preemption_policy: Option<Str>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub overhead: BTreeMap<String, Quantity>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -116,7 +117,7 @@ pub struct PodSpec {
 /// Simplification: volume sources are not validated; what volumes do is a later issue.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Volume {
-    pub name: String,
+    pub name: Str,
     #[serde(flatten)]
     pub source: VolumeSource,
 }
@@ -181,15 +182,15 @@ impl<'de> Deserialize<'de> for VolumeSource {
 #[serde(rename_all = "camelCase")]
 pub struct Container {
     #[serde(default)]
-    pub name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub image: String,
+    pub name: Str,
+    #[serde(default, skip_serializing_if = "Str::is_empty")]
+    pub image: Str,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub command: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub args: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub working_dir: Option<String>,
+    pub working_dir: Option<Str>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<ContainerPort>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -201,7 +202,7 @@ pub struct Container {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resize_policy: Vec<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub restart_policy: Option<String>,
+    pub restart_policy: Option<Str>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub volume_mounts: Vec<VolumeMount>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -216,11 +217,11 @@ pub struct Container {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub termination_message_path: Option<String>,
+    pub termination_message_path: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub termination_message_policy: Option<String>,
+    pub termination_message_policy: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_pull_policy: Option<String>,
+    pub image_pull_policy: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_context: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -235,16 +236,16 @@ pub struct Container {
 #[serde(rename_all = "camelCase")]
 pub struct ContainerPort {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_port: Option<i32>,
     #[serde(default)]
     pub container_port: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
+    pub protocol: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(rename = "hostIP")]
-    pub host_ip: Option<String>,
+    pub host_ip: Option<Str>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -269,14 +270,14 @@ pub struct ResourceRequirements {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VolumeMount {
-    pub name: String,
+    pub name: Str,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
-    pub mount_path: String,
+    pub mount_path: Str,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sub_path: Option<String>,
+    pub sub_path: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mount_propagation: Option<String>,
+    pub mount_propagation: Option<Str>,
 }
 
 /// `core/v1.Probe` (its handler is one of `exec`, `httpGet`, `tcpSocket`, `grpc`).
@@ -375,13 +376,13 @@ impl Probe {
 #[serde(rename_all = "camelCase")]
 pub struct Toleration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operator: Option<String>,
+    pub operator: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effect: Option<String>,
+    pub effect: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toleration_seconds: Option<i64>,
 }
@@ -527,38 +528,38 @@ pub struct PodStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<String>,
+    pub phase: Option<Str>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Condition>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nominated_node_name: Option<String>,
+    pub nominated_node_name: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(rename = "hostIP")]
-    pub host_ip: Option<String>,
+    pub host_ip: Option<Str>,
     #[serde(rename = "hostIPs", default, skip_serializing_if = "Vec::is_empty")]
     pub host_ips: Vec<IpEntry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(rename = "podIP")]
-    pub pod_ip: Option<String>,
+    pub pod_ip: Option<Str>,
     #[serde(rename = "podIPs", default, skip_serializing_if = "Vec::is_empty")]
     pub pod_ips: Vec<IpEntry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<String>,
+    pub start_time: Option<Str>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub init_container_statuses: Vec<ContainerStatus>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub container_statuses: Vec<ContainerStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub qos_class: Option<String>,
+    pub qos_class: Option<Str>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IpEntry {
-    pub ip: String,
+    pub ip: Str,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -845,7 +846,7 @@ fn validate_port(port: &IntOrString, path: &str) -> Vec<FieldError> {
 /// The tolerations `DefaultTolerationSeconds` admission adds to every pod.
 pub fn default_toleration(key: &str) -> Toleration {
     Toleration {
-        key: Some(key.into()),
+        key: Some(Str::new(key)),
         operator: Some("Exists".into()),
         value: None,
         effect: Some("NoExecute".into()),
@@ -1023,7 +1024,7 @@ impl PodSpec {
                 "Exists" if t.value.as_deref().is_some_and(|v| !v.is_empty()) => {
                     errs.push(FieldError::invalid(
                         format!("{tp}.operator"),
-                        t.value.clone().unwrap_or_default(),
+                        t.value.as_deref().unwrap_or_default(),
                         "value must be empty when `operator` is 'Exists'",
                     ));
                 }
@@ -1078,8 +1079,8 @@ impl Pod {
             metadata: ObjectMeta::named(namespace, name),
             spec: PodSpec {
                 containers: vec![Container {
-                    name: name.to_string(),
-                    image: image.to_string(),
+                    name: Str::new(name),
+                    image: Str::new(image),
                     ..Default::default()
                 }],
                 ..Default::default()
@@ -1245,16 +1246,38 @@ impl Resource for Pod {
     fn field(&self, path: &str) -> Option<String> {
         let s = self.status.as_ref();
         Some(match path {
-            "spec.nodeName" => self.spec.node_name.clone().unwrap_or_default(),
-            "spec.restartPolicy" => self.spec.restart_policy.clone().unwrap_or_default(),
-            "spec.schedulerName" => self.spec.scheduler_name.clone().unwrap_or_default(),
-            "spec.serviceAccountName" => self.spec.service_account_name.clone().unwrap_or_default(),
+            "spec.nodeName" => self.spec.node_name.clone().unwrap_or_default().to_string(),
+            "spec.restartPolicy" => self
+                .spec
+                .restart_policy
+                .clone()
+                .unwrap_or_default()
+                .to_string(),
+            "spec.schedulerName" => self
+                .spec
+                .scheduler_name
+                .clone()
+                .unwrap_or_default()
+                .to_string(),
+            "spec.serviceAccountName" => self
+                .spec
+                .service_account_name
+                .clone()
+                .unwrap_or_default()
+                .to_string(),
             "spec.hostNetwork" => self.spec.host_network.unwrap_or(false).to_string(),
-            "status.phase" => s.and_then(|s| s.phase.clone()).unwrap_or_default(),
-            "status.podIP" => s.and_then(|s| s.pod_ip.clone()).unwrap_or_default(),
-            "status.nominatedNodeName" => s
+            "status.phase" => s
+                .and_then(|s| s.phase.as_deref())
+                .unwrap_or_default()
+                .to_string(),
+            "status.podIP" => s
+                .and_then(|s| s.pod_ip.as_deref())
+                .unwrap_or_default()
+                .to_string(),
+            "status.nominatedNodeName" => (s
                 .and_then(|s| s.nominated_node_name.clone())
-                .unwrap_or_default(),
+                .unwrap_or_default())
+            .to_string(),
             _ => return None,
         })
     }

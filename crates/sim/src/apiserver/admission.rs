@@ -123,7 +123,7 @@ pub(crate) fn admit_create(api: &mut ApiServer, obj: &mut Object) -> Result<(), 
                     .clone();
                 let spec = &mut *pod.spec;
                 spec.volumes.push(Volume {
-                    name: volume_name.clone(),
+                    name: volume_name.clone().into(),
                     source,
                 });
                 for c in spec
@@ -132,7 +132,7 @@ pub(crate) fn admit_create(api: &mut ApiServer, obj: &mut Object) -> Result<(), 
                     .chain(spec.containers.iter_mut())
                 {
                     c.volume_mounts.push(VolumeMount {
-                        name: volume_name.clone(),
+                        name: volume_name.clone().into(),
                         read_only: Some(true),
                         mount_path: SERVICE_ACCOUNT_MOUNT_PATH.into(),
                         sub_path: None,

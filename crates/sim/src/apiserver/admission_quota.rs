@@ -546,7 +546,7 @@ fn pod_constraints(pod: &Pod, hard: &BTreeSet<String>) -> Option<String> {
                 },
             };
             if !has {
-                missing.entry(res).or_default().insert(c.name.clone());
+                missing.entry(res).or_default().insert(c.name.to_string());
             }
         }
     }

@@ -913,7 +913,7 @@ impl ApiServer {
                 ),
             ));
         }
-        pod.spec.node_name = Some(node.to_string());
+        pod.spec.node_name = Some(crate::api::Str::new(node));
         let now = self.timestamp();
         let st = pod.status.get_or_insert_with(Default::default);
         st.conditions.retain(|c| c.type_ != "PodScheduled");

@@ -70,7 +70,7 @@ fn desired(api: &ApiServer, svc: &Service) -> BTreeMap<Vec<PortKey>, Vec<Endpoin
             },
             hostname: hostname_for(pod, svc),
             target_ref: Some(pod_reference(pod)),
-            node_name: pod.spec.node_name.clone(),
+            node_name: pod.spec.node_name.clone().map(String::from),
             ..Default::default()
         });
     }

@@ -42,10 +42,11 @@ pub fn should_pod_be_in_endpoints(pod: &Pod, include_terminating: bool) -> bool 
 /// The pod's primary IP.
 pub fn pod_ip(pod: &Pod) -> Option<String> {
     let s = pod.status.as_ref()?;
-    s.pod_ip
+    (s.pod_ip
         .clone()
         .filter(|ip| !ip.is_empty())
-        .or_else(|| s.pod_ips.first().map(|e| e.ip.clone()))
+        .or_else(|| s.pod_ips.first().map(|e| e.ip.clone())))
+    .map(String::from)
 }
 
 /// `podutil.FindPort`: the container port a service port targets on this pod.
@@ -173,7 +174,7 @@ pub fn desired_subsets(api: &ApiServer, svc: &Service) -> Vec<EndpointSubset> {
         let addr = EndpointAddress {
             ip,
             hostname: hostname_for(pod, svc),
-            node_name: pod.spec.node_name.clone(),
+            node_name: pod.spec.node_name.clone().map(String::from),
             target_ref: Some(pod_reference(pod)),
         };
         let ready = publish || pod.is_ready();

@@ -544,7 +544,7 @@ mod tests {
     fn c(image: &str, cmd: &[&str]) -> Container {
         Container {
             name: "app".into(),
-            image: image.into(),
+            image: crate::api::Str::new(image),
             command: cmd.iter().map(|s| s.to_string()).collect(),
             ..Default::default()
         }

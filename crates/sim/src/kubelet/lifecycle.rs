@@ -227,7 +227,7 @@ struct PodWorker {
     restart_policy: String,
     grace: i64,
     /// The pod IP this kubelet gave the pod, if any.
-    ip: Option<String>,
+    ip: Option<Str>,
     /// When the sandbox became ready (`PodReadyToStartContainers`).
     sandbox: Option<Time>,
     ctrs: Vec<Ctr>,
@@ -311,7 +311,7 @@ struct NodeAgent {
     /// The kubelet's identity in the watch log and in events.
     actor: Actor,
     /// The node's internal IP and pod CIDR, as last read.
-    host_ip: String,
+    host_ip: Str,
     cidr: String,
     /// Hashed: only looked up.
     pods: std::collections::HashMap<Key, PodWorker, crate::scheduler::cache::FxBuild>,
@@ -359,7 +359,7 @@ impl NodeAgent {
         NodeAgent {
             name: node.into(),
             actor: Actor::kubelet(node),
-            host_ip: String::new(),
+            host_ip: Str::default(),
             cidr: DEFAULT_CIDR.to_string(),
             pods: Default::default(),
             res: Resources::default(),
@@ -376,7 +376,7 @@ impl NodeAgent {
             .and_then(|n| n.spec.pod_cidr.as_deref())
             .unwrap_or(DEFAULT_CIDR);
         if self.host_ip != ip {
-            self.host_ip = ip.to_string();
+            self.host_ip = Str::new(ip);
         }
         if self.cidr != cidr {
             self.cidr = cidr.to_string();
@@ -387,7 +387,7 @@ impl NodeAgent {
         if let Some(w) = self.pods.remove(key)
             && let Some(ip) = w.ip
         {
-            self.res.ips.remove(&ip);
+            self.res.ips.remove(ip.as_str());
         }
     }
 }
@@ -560,11 +560,12 @@ impl Kubelets {
         PodWorker {
             key: Arc::new(key.clone()),
             uid: pod.metadata.uid.to_string(),
-            restart_policy: pod
+            restart_policy: (pod
                 .spec
                 .restart_policy
                 .clone()
-                .unwrap_or_else(|| "Always".into()),
+                .unwrap_or_else(|| "Always".into()))
+            .to_string(),
             grace: pod.spec.termination_grace_period_seconds.unwrap_or(30),
             ip: None,
             sandbox: None,
@@ -688,7 +689,7 @@ impl Kubelets {
             if pod.spec.host_network != Some(true)
                 && let Some(ip) = worker.ip.clone()
             {
-                agent.res.ips.insert(ip);
+                agent.res.ips.insert(ip.to_string());
             }
             for c in &pod.spec.containers {
                 agent
@@ -983,7 +984,7 @@ fn ensure_sandbox(cx: &mut Cx, w: &mut PodWorker, now: Time) {
     }
     w.sandbox = Some(now);
     if !cx.host_network {
-        w.ip = Some(cx.agent.allocate_ip(cx.cidr));
+        w.ip = Some(cx.agent.allocate_ip(cx.cidr).into());
     }
 }
 
@@ -1064,7 +1065,7 @@ fn step(cx: &mut Cx, w: &mut PodWorker, i: usize, now: Time) {
                     let pulled = Pulled {
                         pull,
                         waited: done.since(now),
-                        image: image.clone(),
+                        image: image.to_string(),
                         size,
                     };
                     c.next = Some((done.plus(delay), Step::Start(Some(Box::new(pulled)))));
@@ -1291,7 +1292,7 @@ fn after_exit(cx: &mut Cx, w: &mut PodWorker, i: usize, now: Time) {
 }
 
 fn run_probe(cx: &mut Cx, w: &mut PodWorker, i: usize, j: usize, now: Time) {
-    let pod_ip = w.ip.clone().unwrap_or_else(|| cx.host_ip.to_string());
+    let pod_ip = w.ip.clone().unwrap_or_else(|| Str::new(cx.host_ip));
     let grace_pod = w.grace;
     let c = &mut w.ctrs[i];
     let CState::Running { since, .. } = c.state.clone() else {
@@ -1503,15 +1504,15 @@ fn container_status(c: &Ctr, names: &mut ImageNames) -> ContainerStatus {
         let resolved = match names.get(spec_image.as_str()) {
             Some(r) => r,
             None => names
-                .entry(spec_image.clone())
+                .entry(spec_image.to_string())
                 .or_insert_with(|| (normalize_image(spec_image), image_id(spec_image))),
         };
         resolved.clone()
     } else {
-        (c.spec.image.clone(), String::new())
+        (c.spec.image.to_string(), String::new())
     };
     ContainerStatus {
-        name: c.spec.name.clone(),
+        name: c.spec.name.to_string(),
         state: to_state(&c.state),
         last_state: c.last.as_ref().map(terminated).unwrap_or_default(),
         ready: c.ready && c.running(),
@@ -1547,7 +1548,7 @@ fn build_status(
     w: &PodWorker,
     names: &mut ImageNames,
     pod: &Pod,
-    host_ip: &str,
+    host_ip: &Str,
     at: Str,
     creating: bool,
 ) -> PodStatus {
@@ -1653,19 +1654,21 @@ fn build_status(
         );
     }
     let pod_ip = w.ip.clone().or_else(|| {
-        (w.sandbox.is_some() && pod.spec.host_network == Some(true)).then(|| host_ip.to_string())
+        (w.sandbox.is_some() && pod.spec.host_network == Some(true)).then(|| host_ip.clone())
     });
     PodStatus {
         observed_generation: pod.metadata.generation,
         phase: Some(phase.into()),
         conditions,
-        host_ip: Some(host_ip.into()),
-        host_ips: vec![IpEntry { ip: host_ip.into() }],
+        host_ip: Some(host_ip.clone()),
+        host_ips: vec![IpEntry {
+            ip: host_ip.clone(),
+        }],
         pod_ip: pod_ip.clone(),
         pod_ips: pod_ip.into_iter().map(|ip| IpEntry { ip }).collect(),
         start_time: Some(
             old.and_then(|o| o.start_time.clone())
-                .unwrap_or_else(|| at.to_string()),
+                .unwrap_or_else(|| at.clone()),
         ),
         init_container_statuses: statuses(&w.ctrs, true, names),
         container_statuses: statuses(&w.ctrs, false, names),

@@ -319,12 +319,21 @@ fn container_env(api: &ApiServer, pod: &Pod, c: &Container) -> Vec<(String, Stri
                     "metadata.name" => pod.metadata.name.to_string(),
                     "metadata.namespace" => ns.to_string(),
                     "metadata.uid" => pod.metadata.uid.to_string(),
-                    "spec.nodeName" => pod.spec.node_name.clone().unwrap_or_default(),
-                    "spec.serviceAccountName" => {
-                        pod.spec.service_account_name.clone().unwrap_or_default()
-                    }
-                    "status.podIP" => status.and_then(|s| s.pod_ip.clone()).unwrap_or_default(),
-                    "status.hostIP" => status.and_then(|s| s.host_ip.clone()).unwrap_or_default(),
+                    "spec.nodeName" => pod.spec.node_name.clone().unwrap_or_default().to_string(),
+                    "spec.serviceAccountName" => pod
+                        .spec
+                        .service_account_name
+                        .clone()
+                        .unwrap_or_default()
+                        .to_string(),
+                    "status.podIP" => status
+                        .and_then(|s| s.pod_ip.as_deref())
+                        .unwrap_or_default()
+                        .to_string(),
+                    "status.hostIP" => status
+                        .and_then(|s| s.host_ip.as_deref())
+                        .unwrap_or_default()
+                        .to_string(),
                     f => {
                         let label = f
                             .strip_prefix("metadata.labels['")
@@ -374,7 +383,7 @@ impl Sandbox {
             .spec
             .hostname
             .clone()
-            .unwrap_or_else(|| pod.metadata.name.to_string());
+            .unwrap_or_else(|| pod.metadata.name.clone());
         let pod_ip = pod
             .status
             .as_ref()
@@ -503,15 +512,15 @@ impl Sandbox {
         Sandbox {
             pod: pod.metadata.name.to_string(),
             namespace: ns.to_string(),
-            hostname,
-            pod_ip,
+            hostname: hostname.to_string(),
+            pod_ip: pod_ip.to_string(),
             gateway,
             cpus,
-            image: c.image.clone(),
+            image: c.image.to_string(),
             base: base_name(&c.image),
             userland,
             env,
-            working_dir: c.working_dir.clone().unwrap_or_else(|| "/".into()),
+            working_dir: c.working_dir.as_deref().unwrap_or("/").to_string(),
             files,
         }
     }
@@ -2411,7 +2420,7 @@ fn validate_container(pod: &Pod, container: Option<&str>) -> Result<String, Stat
             }
         }
         None => match pod.spec.containers.as_slice() {
-            [only] => Ok(only.name.clone()),
+            [only] => Ok(only.name.to_string()),
             [] => Err(Status::bad_request(format!(
                 "a container name must be specified for pod {}",
                 pod.metadata.name

@@ -118,7 +118,7 @@ pub fn running_status(
         .containers
         .iter()
         .map(|c| ContainerStatus {
-            name: c.name.clone(),
+            name: c.name.to_string(),
             state: ContainerState {
                 running: Some(ContainerStateRunning {
                     started_at: Some(at.clone()),
@@ -138,11 +138,15 @@ pub fn running_status(
         observed_generation: generation,
         phase: Some("Running".into()),
         conditions,
-        host_ip: Some(host_ip.into()),
-        host_ips: vec![IpEntry { ip: host_ip.into() }],
-        pod_ip: Some(pod_ip.into()),
-        pod_ips: vec![IpEntry { ip: pod_ip.into() }],
-        start_time: Some(sched),
+        host_ip: Some(crate::api::Str::new(host_ip)),
+        host_ips: vec![IpEntry {
+            ip: crate::api::Str::new(host_ip),
+        }],
+        pod_ip: Some(crate::api::Str::new(pod_ip)),
+        pod_ips: vec![IpEntry {
+            ip: crate::api::Str::new(pod_ip),
+        }],
+        start_time: Some(sched.into()),
         container_statuses,
         qos_class: Some(pod.qos_class().into()),
         ..Default::default()
