@@ -1245,39 +1245,16 @@ impl Resource for Pod {
 
     fn field(&self, path: &str) -> Option<String> {
         let s = self.status.as_ref();
+        let text = |v: Option<&Str>| v.map_or_else(String::new, Str::to_string);
         Some(match path {
-            "spec.nodeName" => self.spec.node_name.clone().unwrap_or_default().to_string(),
-            "spec.restartPolicy" => self
-                .spec
-                .restart_policy
-                .clone()
-                .unwrap_or_default()
-                .to_string(),
-            "spec.schedulerName" => self
-                .spec
-                .scheduler_name
-                .clone()
-                .unwrap_or_default()
-                .to_string(),
-            "spec.serviceAccountName" => self
-                .spec
-                .service_account_name
-                .clone()
-                .unwrap_or_default()
-                .to_string(),
+            "spec.nodeName" => text(self.spec.node_name.as_ref()),
+            "spec.restartPolicy" => text(self.spec.restart_policy.as_ref()),
+            "spec.schedulerName" => text(self.spec.scheduler_name.as_ref()),
+            "spec.serviceAccountName" => text(self.spec.service_account_name.as_ref()),
             "spec.hostNetwork" => self.spec.host_network.unwrap_or(false).to_string(),
-            "status.phase" => s
-                .and_then(|s| s.phase.as_deref())
-                .unwrap_or_default()
-                .to_string(),
-            "status.podIP" => s
-                .and_then(|s| s.pod_ip.as_deref())
-                .unwrap_or_default()
-                .to_string(),
-            "status.nominatedNodeName" => (s
-                .and_then(|s| s.nominated_node_name.clone())
-                .unwrap_or_default())
-            .to_string(),
+            "status.phase" => text(s.and_then(|s| s.phase.as_ref())),
+            "status.podIP" => text(s.and_then(|s| s.pod_ip.as_ref())),
+            "status.nominatedNodeName" => text(s.and_then(|s| s.nominated_node_name.as_ref())),
             _ => return None,
         })
     }

@@ -319,17 +319,10 @@ fn container_env(api: &ApiServer, pod: &Pod, c: &Container) -> Vec<(String, Stri
                     "metadata.name" => pod.metadata.name.to_string(),
                     "metadata.namespace" => ns.to_string(),
                     "metadata.uid" => pod.metadata.uid.to_string(),
-                    "spec.nodeName" => pod.spec.node_name.clone().unwrap_or_default().to_string(),
-                    "spec.serviceAccountName" => pod
-                        .spec
-                        .service_account_name
-                        .clone()
-                        .unwrap_or_default()
-                        .to_string(),
-                    "status.podIP" => status
-                        .and_then(|s| s.pod_ip.as_deref())
-                        .unwrap_or_default()
-                        .to_string(),
+                    // The same fields as the field selectors read.
+                    "spec.nodeName" | "spec.serviceAccountName" | "status.podIP" => {
+                        crate::api::Resource::field(pod, field).unwrap_or_default()
+                    }
                     "status.hostIP" => status
                         .and_then(|s| s.host_ip.as_deref())
                         .unwrap_or_default()
