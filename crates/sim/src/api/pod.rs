@@ -917,32 +917,40 @@ impl PodSpec {
                     .map(|(i, c)| ("containers", i, c)),
             );
         for (field, i, c) in all {
-            let p = format!("{path}.{field}[{i}]");
+            // Paths are only formatted for an error: every pod created is validated.
+            let p = || format!("{path}.{field}[{i}]");
             if c.name.is_empty() {
-                errs.push(FieldError::required(format!("{p}.name"), ""));
+                errs.push(FieldError::required(format!("{}.name", p()), ""));
             } else {
                 for m in is_dns1123_label(&c.name) {
-                    errs.push(FieldError::invalid(format!("{p}.name"), c.name.as_str(), m));
+                    errs.push(FieldError::invalid(
+                        format!("{}.name", p()),
+                        c.name.as_str(),
+                        m,
+                    ));
                 }
                 if !names.insert(c.name.as_str()) {
-                    errs.push(FieldError::duplicate(format!("{p}.name"), c.name.as_str()));
+                    errs.push(FieldError::duplicate(
+                        format!("{}.name", p()),
+                        c.name.as_str(),
+                    ));
                 }
             }
             if c.image.trim().is_empty() {
-                errs.push(FieldError::required(format!("{p}.image"), ""));
+                errs.push(FieldError::required(format!("{}.image", p()), ""));
             }
             if let Some(pol) = &c.image_pull_policy
                 && !["Always", "IfNotPresent", "Never"].contains(&pol.as_str())
             {
                 errs.push(FieldError::not_supported(
-                    format!("{p}.imagePullPolicy"),
+                    format!("{}.imagePullPolicy", p()),
                     pol.as_str(),
                     &["Always", "IfNotPresent", "Never"],
                 ));
             }
             for (j, port) in c.ports.iter().enumerate() {
                 // Paths are only formatted for an error: every pod created is validated.
-                let pp = |field: &str| format!("{p}.ports[{j}].{field}");
+                let pp = |field: &str| format!("{}.ports[{j}].{field}", p());
                 if !(1..=65535).contains(&port.container_port) {
                     errs.push(FieldError::invalid(
                         pp("containerPort"),
@@ -975,14 +983,19 @@ impl PodSpec {
                         && limit.milli_value().is_some_and(|lv| rv > lv)
                     {
                         errs.push(FieldError::invalid(
-                            format!("{p}.resources.requests"),
+                            format!("{}.resources.requests", p()),
                             req.0.as_str(),
                             format!("must be less than or equal to {name} limit of {}", limit.0),
                         ));
                     }
                 }
             }
-            errs.extend(validate_probes(c, &p, field == "initContainers"));
+            if c.liveness_probe.is_some()
+                || c.readiness_probe.is_some()
+                || c.startup_probe.is_some()
+            {
+                errs.extend(validate_probes(c, &p(), field == "initContainers"));
+            }
         }
         if let Some(rp) = &self.restart_policy {
             if template && rp != "Always" {
@@ -1019,18 +1032,18 @@ impl PodSpec {
             ));
         }
         for (i, t) in self.tolerations.iter().enumerate() {
-            let tp = format!("{path}.tolerations[{i}]");
+            let tp = || format!("{path}.tolerations[{i}]");
             match t.operator.as_deref().unwrap_or("Equal") {
                 "Exists" if t.value.as_deref().is_some_and(|v| !v.is_empty()) => {
                     errs.push(FieldError::invalid(
-                        format!("{tp}.operator"),
+                        format!("{}.operator", tp()),
                         t.value.as_deref().unwrap_or_default(),
                         "value must be empty when `operator` is 'Exists'",
                     ));
                 }
                 "Exists" | "Equal" => {}
                 other => errs.push(FieldError::not_supported(
-                    format!("{tp}.operator"),
+                    format!("{}.operator", tp()),
                     other,
                     &["Equal", "Exists"],
                 )),
@@ -1039,7 +1052,7 @@ impl PodSpec {
                 && !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&e)
             {
                 errs.push(FieldError::not_supported(
-                    format!("{tp}.effect"),
+                    format!("{}.effect", tp()),
                     e,
                     &["NoSchedule", "PreferNoSchedule", "NoExecute"],
                 ));

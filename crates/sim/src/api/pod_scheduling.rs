@@ -20,10 +20,12 @@ pub(crate) fn validate(spec: &PodSpec, path: &str) -> Vec<FieldError> {
     if let Some(a) = &spec.affinity {
         errs.extend(validate_affinity(a, &format!("{path}.affinity")));
     }
-    errs.extend(validate_spread(
-        &spec.topology_spread_constraints,
-        &format!("{path}.topologySpreadConstraints"),
-    ));
+    if !spec.topology_spread_constraints.is_empty() {
+        errs.extend(validate_spread(
+            &spec.topology_spread_constraints,
+            &format!("{path}.topologySpreadConstraints"),
+        ));
+    }
     errs
 }
 
