@@ -611,7 +611,7 @@ fn run_id(cluster: &Cluster, namespace: &str, source: &Source) -> Option<String>
         .chain(&status.init_container_statuses)
         .find(|c| c.name == source.container)?;
     let running = c.state.running.as_ref()?;
-    running.started_at.clone()
+    running.started_at.clone().map(String::from)
 }
 
 /// `logs -f`: moves the virtual clock a second at a time and prints new lines as they come,

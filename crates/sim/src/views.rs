@@ -82,10 +82,10 @@ pub fn pod_status(pod: &Pod) -> String {
         let mut has_running = false;
         for c in status.container_statuses.iter().rev() {
             if let Some(r) = c.state.waiting.as_ref().and_then(|w| w.reason.clone()) {
-                reason = r;
+                reason = r.to_string();
             } else if let Some(t) = &c.state.terminated {
                 reason = match &t.reason {
-                    Some(r) => r.clone(),
+                    Some(r) => r.to_string(),
                     None => match t.signal {
                         Some(s) if s != 0 => format!("Signal:{s}"),
                         _ => format!("ExitCode:{}", t.exit_code),

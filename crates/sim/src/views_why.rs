@@ -347,7 +347,7 @@ pub fn why_failing(pod: &Pod) -> Vec<ContainerWhy> {
         .filter_map(|(init, c)| {
             let exit = |t: &crate::api::pod::ContainerStateTerminated| Exit {
                 code: t.exit_code,
-                reason: t.reason.clone(),
+                reason: t.reason.clone().map(String::from),
                 signal: t.signal,
             };
             let problem = if let Some(w) = &c.state.waiting {
@@ -355,23 +355,29 @@ pub fn why_failing(pod: &Pod) -> Vec<ContainerWhy> {
                 match w.reason.as_deref()? {
                     "CrashLoopBackOff" => Problem::CrashLoop {
                         last_exit: c.last_state.terminated.as_deref().map(exit),
-                        message,
+                        message: message.map(String::from),
                     },
                     "ErrImagePull" => Problem::ImagePull {
                         back_off: false,
-                        message,
+                        message: message.map(String::from),
                     },
                     "ImagePullBackOff" => Problem::ImagePull {
                         back_off: true,
-                        message,
+                        message: message.map(String::from),
                     },
-                    "ErrImageNeverPull" => Problem::ImageNeverPull { message },
-                    "InvalidImageName" => Problem::InvalidImageName { message },
-                    "CreateContainerConfigError" => Problem::ConfigError { message },
+                    "ErrImageNeverPull" => Problem::ImageNeverPull {
+                        message: message.map(String::from),
+                    },
+                    "InvalidImageName" => Problem::InvalidImageName {
+                        message: message.map(String::from),
+                    },
+                    "CreateContainerConfigError" => Problem::ConfigError {
+                        message: message.map(String::from),
+                    },
                     r @ ("CreateContainerError" | "RunContainerError" | "StartError") => {
                         Problem::StartError {
                             reason: r.to_string(),
-                            message,
+                            message: message.map(String::from),
                         }
                     }
                     _ => return None,
@@ -390,10 +396,10 @@ pub fn why_failing(pod: &Pod) -> Vec<ContainerWhy> {
                 .iter()
                 .chain(&pod.spec.init_containers)
                 .find(|s| s.name == c.name)
-                .map_or_else(|| c.image.clone(), |s| s.image.to_string());
+                .map_or_else(|| c.image.clone(), |s| s.image.to_string().into());
             Some(ContainerWhy {
-                container: c.name.clone(),
-                image,
+                container: c.name.to_string(),
+                image: image.to_string(),
                 init,
                 restarts: c.restart_count,
                 problem,

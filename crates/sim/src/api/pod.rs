@@ -565,7 +565,7 @@ pub struct IpEntry {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContainerStatus {
-    pub name: String,
+    pub name: Str,
     #[serde(default)]
     pub state: ContainerState,
     #[serde(default, skip_serializing_if = "is_empty_state")]
@@ -575,15 +575,15 @@ pub struct ContainerStatus {
     #[serde(default)]
     pub restart_count: i32,
     #[serde(default)]
-    pub image: String,
+    pub image: Str,
     #[serde(rename = "imageID", default)]
-    pub image_id: String,
+    pub image_id: Str,
     #[serde(
         rename = "containerID",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub container_id: Option<String>,
+    pub container_id: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started: Option<bool>,
 }
@@ -608,16 +608,16 @@ pub struct ContainerState {
 #[serde(rename_all = "camelCase")]
 pub struct ContainerStateWaiting {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<Str>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContainerStateRunning {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<String>,
+    pub started_at: Option<Str>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -628,19 +628,19 @@ pub struct ContainerStateTerminated {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signal: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<String>,
+    pub started_at: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finished_at: Option<String>,
+    pub finished_at: Option<Str>,
     #[serde(
         rename = "containerID",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub container_id: Option<String>,
+    pub container_id: Option<Str>,
 }
 
 /// The tag of an image reference as `parsers.ParseImageName` sees it: `latest` when there is

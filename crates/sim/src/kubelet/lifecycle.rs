@@ -88,7 +88,7 @@ struct Term {
     message: Option<String>,
     started: Time,
     finished: Time,
-    id: String,
+    id: Str,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -98,7 +98,7 @@ enum CState {
         message: Option<String>,
     },
     Running {
-        id: String,
+        id: Str,
         since: Time,
         /// When and how the process ends (on its own, or after SIGTERM/SIGKILL).
         exit_at: Option<(Time, i32)>,
@@ -189,7 +189,7 @@ struct Ctr {
     probes: Vec<ProbeRt>,
     next: Option<(Time, Step)>,
     /// The container ID of the latest run.
-    id: Option<String>,
+    id: Option<Str>,
 }
 
 impl Ctr {
@@ -223,7 +223,7 @@ impl Ctr {
 struct PodWorker {
     /// (namespace, name), shared with the worker's timers.
     key: Arc<Key>,
-    uid: String,
+    uid: Str,
     restart_policy: String,
     grace: i64,
     /// The pod IP this kubelet gave the pod, if any.
@@ -559,7 +559,7 @@ impl Kubelets {
             .collect();
         PodWorker {
             key: Arc::new(key.clone()),
-            uid: pod.metadata.uid.to_string(),
+            uid: pod.metadata.uid.clone(),
             restart_policy: (pod
                 .spec
                 .restart_policy
@@ -656,7 +656,7 @@ impl Kubelets {
                     c.ready = s.ready;
                     c.started = s.started.unwrap_or(true);
                     c.restarts = s.restart_count;
-                    c.id = s.container_id.clone();
+                    c.id = s.container_id.clone().map(String::from).map(Str::from);
                 }
                 let since = st
                     .and_then(|s| s.state.running.as_ref())
@@ -1468,14 +1468,14 @@ fn to_state(s: &CState) -> ContainerState {
     match s {
         CState::Waiting { reason, message } => ContainerState {
             waiting: Some(ContainerStateWaiting {
-                reason: Some(reason.clone()),
-                message: message.clone(),
+                reason: Some(reason.clone().into()),
+                message: message.clone().map(Str::from),
             }),
             ..Default::default()
         },
         CState::Running { since, .. } => ContainerState {
             running: Some(ContainerStateRunning {
-                started_at: Some(since.rfc3339()),
+                started_at: Some(since.rfc3339().into()),
             }),
             ..Default::default()
         },
@@ -1488,10 +1488,10 @@ fn terminated(t: &Term) -> ContainerState {
         terminated: Some(Box::new(ContainerStateTerminated {
             exit_code: t.code,
             signal: None,
-            reason: Some(t.reason.clone()),
-            message: t.message.clone(),
-            started_at: (t.started != Time::ZERO).then(|| t.started.rfc3339()),
-            finished_at: Some(t.finished.rfc3339()),
+            reason: Some(t.reason.clone().into()),
+            message: t.message.clone().map(Str::from),
+            started_at: ((t.started != Time::ZERO).then(|| t.started.rfc3339())).map(Str::from),
+            finished_at: Some(t.finished.rfc3339().into()),
             container_id: Some(t.id.clone()),
         })),
         ..Default::default()
@@ -1512,13 +1512,13 @@ fn container_status(c: &Ctr, names: &mut ImageNames) -> ContainerStatus {
         (c.spec.image.to_string(), String::new())
     };
     ContainerStatus {
-        name: c.spec.name.to_string(),
+        name: c.spec.name.clone(),
         state: to_state(&c.state),
         last_state: c.last.as_ref().map(terminated).unwrap_or_default(),
         ready: c.ready && c.running(),
         restart_count: c.restarts,
-        image,
-        image_id: image_id_,
+        image: image.into(),
+        image_id: image_id_.into(),
         container_id: match &c.state {
             CState::Running { id, .. } => Some(id.clone()),
             CState::Terminated(t) => Some(t.id.clone()),

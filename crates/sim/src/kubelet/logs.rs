@@ -2434,7 +2434,7 @@ fn get_pod(api: &ApiServer, namespace: &str, name: &str) -> Result<Pod, Status> 
         .ok_or_else(|| Status::not_found(Kind::Pod.info(), name))
 }
 
-fn parse_time(t: &Option<String>) -> Option<Time> {
+fn parse_time(t: &Option<crate::api::Str>) -> Option<Time> {
     t.as_deref().and_then(Time::parse_rfc3339)
 }
 
@@ -2510,7 +2510,7 @@ impl Cluster {
             let why = match reason.as_str() {
                 "ErrImagePull" => "image can't be pulled".to_string(),
                 "ImagePullBackOff" => "trying and failing to pull image".to_string(),
-                _ => reason,
+                _ => reason.to_string(),
             };
             return Err(Status::bad_request(format!(
                 "container {name:?} in pod {pod:?} is waiting to start: {why}"

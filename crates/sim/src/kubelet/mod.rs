@@ -75,9 +75,14 @@ pub fn image_id(image: &str) -> String {
 }
 
 /// A random containerd container ID.
-pub fn container_id(rng: &mut Rng) -> String {
-    let hex: String = (0..4).map(|_| format!("{:016x}", rng.next_u64())).collect();
-    format!("containerd://{hex}")
+pub fn container_id(rng: &mut Rng) -> crate::api::Str {
+    use std::fmt::Write;
+    let mut id = String::with_capacity(13 + 64);
+    id.push_str("containerd://");
+    for _ in 0..4 {
+        let _ = write!(id, "{:016x}", rng.next_u64());
+    }
+    id.into()
 }
 
 fn condition(type_: &'static str, status: &'static str, at: &str) -> Condition {
@@ -118,18 +123,18 @@ pub fn running_status(
         .containers
         .iter()
         .map(|c| ContainerStatus {
-            name: c.name.to_string(),
+            name: c.name.clone(),
             state: ContainerState {
                 running: Some(ContainerStateRunning {
-                    started_at: Some(at.clone()),
+                    started_at: Some(crate::api::Str::new(&at)),
                 }),
                 ..Default::default()
             },
             last_state: ContainerState::default(),
             ready: true,
             restart_count: 0,
-            image: normalize_image(&c.image),
-            image_id: image_id(&c.image),
+            image: normalize_image(&c.image).into(),
+            image_id: image_id(&c.image).into(),
             container_id: Some(container_id(rng)),
             started: Some(true),
         })
