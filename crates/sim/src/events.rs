@@ -221,13 +221,15 @@ pub fn record(
     api: &mut ApiServer,
     actor: &Actor,
     obj: &Object,
-    field_path: &str,
+    field_path: impl Into<Str>,
     type_: &'static str,
     reason: impl Into<Str>,
     message: &str,
 ) {
-    // Usually static text: then the event holds it without a copy.
+    // Usually static text (or a container's path the kubelet keeps): then the event holds it
+    // without a copy.
     let reason: Str = reason.into();
+    let field_path: Str = field_path.into();
     let m = obj.metadata();
     let namespace = if m.namespace.is_empty() {
         "default"
@@ -285,7 +287,7 @@ pub fn record(
             info.kind,
             namespace,
             &m.name,
-            field_path,
+            &field_path,
             &m.uid,
             &api_version,
             type_,
@@ -317,7 +319,7 @@ pub fn record(
         m.namespace.clone()
     };
     let mut involved = object_reference(obj);
-    involved.field_path = Str::new(field_path);
+    involved.field_path = field_path;
     // The actor's names are shared strings already: the event holds them without a copy.
     let component = Str::from(&actor.component);
     let instance = actor.node.as_ref().map(Str::from);

@@ -236,6 +236,12 @@ impl From<&String> for Str {
     }
 }
 
+impl From<&Str> for Str {
+    fn from(s: &Str) -> Str {
+        s.clone()
+    }
+}
+
 impl From<Arc<str>> for Str {
     fn from(s: Arc<str>) -> Str {
         Str::from_arc(s)

@@ -175,6 +175,8 @@ impl std::ops::Deref for SpecRef {
 #[derive(Clone, Debug)]
 struct Ctr {
     spec: SpecRef,
+    /// The container's field path, written once for all its events.
+    field: Str,
     init: bool,
     workload: Workload,
     state: CState,
@@ -193,12 +195,9 @@ struct Ctr {
 }
 
 impl Ctr {
-    fn field(&self) -> String {
-        if self.init {
-            format!("spec.initContainers{{{}}}", self.spec.name)
-        } else {
-            format!("spec.containers{{{}}}", self.spec.name)
-        }
+    /// `spec.containers{name}`: the field path of the container's events (a shared copy).
+    fn field(&self) -> Str {
+        self.field.clone()
     }
 
     /// A restartable init container (`restartPolicy: Always`).
@@ -539,6 +538,11 @@ impl Kubelets {
                     init,
                     idx,
                 },
+                field: if init {
+                    format!("spec.initContainers{{{}}}", c.name).into()
+                } else {
+                    format!("spec.containers{{{}}}", c.name).into()
+                },
                 init,
                 workload: self.behavior.0.workload(c),
                 state: CState::Waiting {
@@ -790,7 +794,7 @@ impl Kubelets {
                     api,
                     actor,
                     obj,
-                    &c.field(),
+                    c.field(),
                     events::NORMAL,
                     "Killing",
                     &format!("Stopping container {}", c.spec.name),
@@ -942,7 +946,7 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    fn event(&mut self, field: &str, type_: &'static str, reason: &'static str, message: &str) {
+    fn event(&mut self, field: &Str, type_: &'static str, reason: &'static str, message: &str) {
         events::record(
             self.api, self.actor, self.obj, field, type_, reason, message,
         );
