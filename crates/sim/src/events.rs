@@ -74,11 +74,16 @@ impl AggregateRecord {
 
 /// A least-recently-used cache keyed by hashes (golang groupcache's `lru.Cache`: `Get` and
 /// `Add` both make an entry the most recent; adding beyond the capacity drops the oldest).
+///
+/// The recency order is a queue of (tick, key) uses, oldest first: a use appends to it and
+/// leaves the entry's earlier use behind as stale (its tick no longer matches the map's), so
+/// both a use and an eviction are O(1) amortized instead of a search tree's remove and insert.
+/// Stale uses are skipped when evicting and swept out when they outnumber the live ones.
 #[derive(Clone, Debug)]
 struct Lru<V> {
     map: std::collections::HashMap<u128, (V, u64), BuildHasherDefault<KeyIsHash>>,
-    /// Entries by the tick of their last use, oldest first.
-    order: std::collections::BTreeMap<u64, u128>,
+    /// Uses by tick, oldest first; a use is live when the map holds the same tick for its key.
+    order: std::collections::VecDeque<(u64, u128)>,
     tick: u64,
     capacity: usize,
 }
@@ -96,25 +101,36 @@ impl<V> Default for Lru<V> {
 
 impl<V> Lru<V> {
     fn get(&mut self, key: u128) -> Option<&mut V> {
-        let (v, used) = self.map.get_mut(&key)?;
-        self.order.remove(used);
         self.tick += 1;
-        *used = self.tick;
-        self.order.insert(self.tick, key);
-        Some(v)
+        let tick = self.tick;
+        let (_, used) = self.map.get_mut(&key)?;
+        *used = tick;
+        self.order.push_back((tick, key));
+        self.sweep();
+        self.map.get_mut(&key).map(|(v, _)| v)
     }
 
     fn insert(&mut self, key: u128, value: V) {
         self.tick += 1;
-        if let Some((_, used)) = self.map.insert(key, (value, self.tick)) {
-            self.order.remove(&used);
-        }
-        self.order.insert(self.tick, key);
+        self.map.insert(key, (value, self.tick));
+        self.order.push_back((self.tick, key));
         while self.map.len() > self.capacity {
-            let Some((_, oldest)) = self.order.pop_first() else {
+            let Some((tick, oldest)) = self.order.pop_front() else {
                 break;
             };
-            self.map.remove(&oldest);
+            if self.map.get(&oldest).is_some_and(|(_, used)| *used == tick) {
+                self.map.remove(&oldest);
+            }
+        }
+        self.sweep();
+    }
+
+    /// Drops the stale uses once the queue is more than twice the live entries (and not tiny).
+    fn sweep(&mut self) {
+        if self.order.len() > 2 * self.map.len() + 64 {
+            let map = &self.map;
+            self.order
+                .retain(|(tick, key)| map.get(key).is_some_and(|(_, used)| used == tick));
         }
     }
 }
@@ -360,5 +376,35 @@ pub fn record(
     if let Ok(stored) = api.create_arc_with(actor, event.into(), &Default::default()) {
         let name = stored.metadata().name.as_str().into();
         api.event_cache.names.insert(cache_key, name);
+    }
+}
+
+#[cfg(test)]
+mod lru_tests {
+    use super::Lru;
+
+    #[test]
+    fn the_least_recently_used_entry_goes_first_and_a_lookup_counts_as_a_use() {
+        let mut lru: Lru<u32> = Lru {
+            capacity: 3,
+            ..Lru::default()
+        };
+        for k in 1..=3 {
+            lru.insert(k, k as u32);
+        }
+        // 1 is used again: 2 is now the oldest.
+        assert_eq!(lru.get(1).copied(), Some(1));
+        lru.insert(4, 4);
+        assert!(lru.get(2).is_none());
+        assert!(lru.get(1).is_some() && lru.get(3).is_some() && lru.get(4).is_some());
+        // Replacing a value is a use too; many uses leave the queue bounded.
+        for _ in 0..1000 {
+            lru.get(3);
+            lru.insert(4, 40);
+        }
+        assert!(lru.order.len() <= 2 * lru.map.len() + 64);
+        lru.insert(5, 5);
+        assert!(lru.get(1).is_none(), "1 was the least recently used");
+        assert_eq!(lru.get(4).copied(), Some(40));
     }
 }
