@@ -558,7 +558,7 @@ impl Scheduler {
         if !feasible.is_empty() {
             let node_indexes: Vec<usize> = feasible.iter().map(|(_, n)| *n).collect();
             let spread_state = spread::pre_score(api, &cx, cache, counts);
-            let mut spread_scores = Vec::new();
+            let mut spread_scores = Vec::with_capacity(node_indexes.len());
             spread::scores(
                 &spread_state,
                 &cx,
@@ -567,7 +567,7 @@ impl Scheduler {
                 &node_indexes,
                 &mut spread_scores,
             );
-            let mut interpod_scores = Vec::new();
+            let mut interpod_scores = Vec::with_capacity(node_indexes.len());
             interpod::scores(
                 api,
                 pod,
