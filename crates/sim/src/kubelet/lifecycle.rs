@@ -84,8 +84,8 @@ fn next_backoff(b: &mut Option<Backoff>, now: Time) -> Duration {
 #[derive(Clone, Debug, PartialEq)]
 struct Term {
     code: i32,
-    reason: String,
-    message: Option<String>,
+    reason: Str,
+    message: Option<Str>,
     started: Time,
     finished: Time,
     id: Str,
@@ -94,8 +94,8 @@ struct Term {
 #[derive(Clone, Debug, PartialEq)]
 enum CState {
     Waiting {
-        reason: String,
-        message: Option<String>,
+        reason: Str,
+        message: Option<Str>,
     },
     Running {
         id: Str,
@@ -223,7 +223,7 @@ struct PodWorker {
     /// (namespace, name), shared with the worker's timers.
     key: Arc<Key>,
     uid: Str,
-    restart_policy: String,
+    restart_policy: Str,
     grace: i64,
     /// The pod IP this kubelet gave the pod, if any.
     ip: Option<Str>,
@@ -564,12 +564,13 @@ impl Kubelets {
         PodWorker {
             key: Arc::new(key.clone()),
             uid: pod.metadata.uid.clone(),
-            restart_policy: (pod
+            restart_policy: ((pod
                 .spec
                 .restart_policy
                 .clone()
                 .unwrap_or_else(|| "Always".into()))
-            .to_string(),
+            .to_string())
+            .into(),
             grace: pod.spec.termination_grace_period_seconds.unwrap_or(30),
             ip: None,
             sandbox: None,
@@ -1029,7 +1030,7 @@ fn step(cx: &mut Cx, w: &mut PodWorker, i: usize, now: Time) {
                     format!("Container image \"{image}\" is not present with pull policy of Never");
                 c.state = CState::Waiting {
                     reason: "ErrImageNeverPull".into(),
-                    message: Some(msg.clone()),
+                    message: Some(Str::new(&msg)),
                 };
                 w.dirty = true;
                 cx.event(&field, events::WARNING, "ErrImageNeverPull", &msg);
@@ -1079,7 +1080,7 @@ fn step(cx: &mut Cx, w: &mut PodWorker, i: usize, now: Time) {
         Step::PullFailed(err) => {
             c.state = CState::Waiting {
                 reason: "ErrImagePull".into(),
-                message: Some(err.clone()),
+                message: Some(Str::new(&err)),
             };
             next_backoff(&mut c.pull_backoff, now);
             c.next = Some((now.plus(SYNC_DELAY), Step::PullBackOff(err.clone())));
@@ -1096,9 +1097,9 @@ fn step(cx: &mut Cx, w: &mut PodWorker, i: usize, now: Time) {
         Step::PullBackOff(err) => {
             c.state = CState::Waiting {
                 reason: "ImagePullBackOff".into(),
-                message: Some(format!(
+                message: Some(Str::from(format!(
                     "Back-off pulling image \"{image}\": ErrImagePull: {err}"
-                )),
+                ))),
             };
             let (delay, failed) = c
                 .pull_backoff
@@ -1166,7 +1167,7 @@ fn step(cx: &mut Cx, w: &mut PodWorker, i: usize, now: Time) {
                 c.state = CState::Terminated(Term {
                     code: 128,
                     reason: "StartError".into(),
-                    message: Some(err),
+                    message: Some(err.into()),
                     started: Time::ZERO,
                     finished: now,
                     id,
@@ -1271,10 +1272,10 @@ fn after_exit(cx: &mut Cx, w: &mut PodWorker, i: usize, now: Time) {
         let delay = c.backoff.map_or(BACKOFF_INITIAL, |b| b.delay);
         c.state = CState::Waiting {
             reason: "CrashLoopBackOff".into(),
-            message: Some(format!(
+            message: Some(Str::from(format!(
                 "back-off {} restarting failed container={name} pod={pod_ref}",
                 go_duration(delay)
-            )),
+            ))),
         };
         c.last = Some(term.clone());
         c.next = Some((term.finished.plus(delay), Step::AfterExit));
@@ -1472,8 +1473,8 @@ fn to_state(s: &CState) -> ContainerState {
     match s {
         CState::Waiting { reason, message } => ContainerState {
             waiting: Some(ContainerStateWaiting {
-                reason: Some(reason.clone().into()),
-                message: message.clone().map(Str::from),
+                reason: Some(reason.clone()),
+                message: message.clone(),
             }),
             ..Default::default()
         },
@@ -1492,8 +1493,8 @@ fn terminated(t: &Term) -> ContainerState {
         terminated: Some(Box::new(ContainerStateTerminated {
             exit_code: t.code,
             signal: None,
-            reason: Some(t.reason.clone().into()),
-            message: t.message.clone().map(Str::from),
+            reason: Some(t.reason.clone()),
+            message: t.message.clone(),
             started_at: ((t.started != Time::ZERO).then(|| t.started.rfc3339())).map(Str::from),
             finished_at: Some(t.finished.rfc3339().into()),
             container_id: Some(t.id.clone()),
