@@ -349,11 +349,15 @@ pub fn record(
     let count = if last == now.0 { count + 1 } else { 0 };
     api.event_clock = (now.0, count);
     let nanos = u128::from(now.0) * 1_000_000 + u128::from(count.min(999_999));
-    let name = format!("{}.{:x}", involved.name, nanos + 0x1880_0000_0000_0000);
+    let name = Str::format(format_args!(
+        "{}.{:x}",
+        involved.name,
+        nanos + 0x1880_0000_0000_0000
+    ));
     let at = api.timestamp();
     let event = Event {
         metadata: ObjectMeta {
-            name: name.into(),
+            name,
             namespace,
             ..Default::default()
         },

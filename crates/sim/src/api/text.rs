@@ -75,6 +75,25 @@ impl Str {
         }
     }
 
+    /// Formatted text in one allocation (`format!` and a conversion would take two): written
+    /// into a reused buffer, then copied once into the shared string.
+    pub fn format(args: fmt::Arguments<'_>) -> Str {
+        use std::cell::RefCell;
+        use std::fmt::Write;
+        thread_local! {
+            static BUFFER: RefCell<String> = const { RefCell::new(String::new()) };
+        }
+        BUFFER.with(|buffer| match buffer.try_borrow_mut() {
+            Ok(mut b) => {
+                b.clear();
+                let _ = b.write_fmt(args);
+                Str::new(&b)
+            }
+            // An argument that formats a `Str` itself: a buffer of its own.
+            Err(_) => Str::from(fmt::format(args)),
+        })
+    }
+
     /// Empties the text (`String::clear`).
     pub fn clear(&mut self) {
         *self = Str::default();
@@ -296,6 +315,7 @@ mod tests {
         let back: Str = serde_json::from_str("\"Ready\"").unwrap();
         assert_eq!(back, s);
         assert!(Str::default().is_empty());
+        assert_eq!(Str::format(format_args!("{s}-{}", 7)), "Ready-7");
         assert!(Str::from(String::new()).is_empty());
         let (a, b) = (Str::new("a"), Str::from("b"));
         assert!(a < b);

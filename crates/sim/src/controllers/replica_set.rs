@@ -410,7 +410,7 @@ impl ReplicaSetController {
             // `BurstReplicas`: at most 500 creations per sync; the next sync does the rest.
             let owner = vec![controller_ref("ReplicaSet", "apps/v1", &rs_obj)];
             // Shared by every pod of this sync: clones are reference counts.
-            let generate_name = Str::from(format!("{}-", rs.metadata.name));
+            let generate_name = Str::format(format_args!("{}-", rs.metadata.name));
             for _ in 0..(want - active_len).min(BURST_REPLICAS) {
                 let mut meta = rs.spec.template.metadata.clone();
                 meta.name.clear();

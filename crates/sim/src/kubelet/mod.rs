@@ -76,13 +76,16 @@ pub fn image_id(image: &str) -> String {
 
 /// A random containerd container ID.
 pub fn container_id(rng: &mut Rng) -> crate::api::Str {
-    use std::fmt::Write;
-    let mut id = String::with_capacity(13 + 64);
-    id.push_str("containerd://");
-    for _ in 0..4 {
-        let _ = write!(id, "{:016x}", rng.next_u64());
-    }
-    id.into()
+    let words = [
+        rng.next_u64(),
+        rng.next_u64(),
+        rng.next_u64(),
+        rng.next_u64(),
+    ];
+    crate::api::Str::format(format_args!(
+        "containerd://{:016x}{:016x}{:016x}{:016x}",
+        words[0], words[1], words[2], words[3]
+    ))
 }
 
 fn condition(type_: &'static str, status: &'static str, at: &str) -> Condition {
