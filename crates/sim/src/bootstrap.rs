@@ -145,7 +145,7 @@ pub fn node_object(
     Node {
         metadata: ObjectMeta {
             name: Str::new(name),
-            labels,
+            labels: labels.into(),
             annotations,
             ..Default::default()
         },

@@ -29,7 +29,7 @@ fn port(name: &str, protocol: &str, port: i32, target: i32) -> ServicePort {
 
 pub(crate) fn kubernetes_service() -> Service {
     let mut metadata = ObjectMeta::named("default", "kubernetes");
-    metadata.labels = map(&[("component", "apiserver"), ("provider", "kubernetes")]);
+    metadata.labels = map(&[("component", "apiserver"), ("provider", "kubernetes")]).into();
     Service {
         metadata,
         spec: ServiceSpec {
@@ -43,7 +43,7 @@ pub(crate) fn kubernetes_service() -> Service {
 
 pub(crate) fn kubernetes_endpoints(ip: &str) -> Endpoints {
     let mut metadata = ObjectMeta::named("default", "kubernetes");
-    metadata.labels = map(&[("endpointslice.kubernetes.io/skip-mirror", "true")]);
+    metadata.labels = map(&[("endpointslice.kubernetes.io/skip-mirror", "true")]).into();
     Endpoints {
         metadata,
         subsets: vec![EndpointSubset {
@@ -64,7 +64,7 @@ pub(crate) fn kubernetes_endpoints(ip: &str) -> Endpoints {
 
 pub(crate) fn kubernetes_endpoint_slice(ip: &str) -> EndpointSlice {
     let mut metadata = ObjectMeta::named("default", "kubernetes");
-    metadata.labels = map(&[(endpoint_slice::SERVICE_NAME_LABEL, "kubernetes")]);
+    metadata.labels = map(&[(endpoint_slice::SERVICE_NAME_LABEL, "kubernetes")]).into();
     EndpointSlice {
         metadata,
         address_type: "IPv4".into(),
@@ -91,7 +91,8 @@ pub(crate) fn kube_dns_service() -> Service {
         ("k8s-app", "kube-dns"),
         ("kubernetes.io/cluster-service", "true"),
         ("kubernetes.io/name", "CoreDNS"),
-    ]);
+    ])
+    .into();
     metadata.annotations = map(&[
         ("prometheus.io/port", "9153"),
         ("prometheus.io/scrape", "true"),

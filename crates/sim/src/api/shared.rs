@@ -7,6 +7,7 @@
 //! through `DerefMut` copies the value first if another version still holds it. Serialized, it
 //! is the value itself.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
@@ -73,6 +74,93 @@ impl<T: Serialize> Serialize for Shared<T> {
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Shared<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         T::deserialize(d).map(Shared::new)
+    }
+}
+
+/// A label (or annotation) map shared between the versions of an object and between the pods
+/// of one template until one of them changes it (copy on write). An empty map allocates
+/// nothing, so the many objects without labels (events) pay one word for it.
+#[derive(Clone, Default)]
+pub struct Labels(Option<Arc<BTreeMap<String, String>>>);
+
+/// For `skip_serializing_if`.
+pub fn is_empty(labels: &Labels) -> bool {
+    labels.is_empty()
+}
+
+static NO_LABELS: BTreeMap<String, String> = BTreeMap::new();
+
+impl Deref for Labels {
+    type Target = BTreeMap<String, String>;
+    fn deref(&self) -> &BTreeMap<String, String> {
+        self.0.as_deref().unwrap_or(&NO_LABELS)
+    }
+}
+
+impl DerefMut for Labels {
+    fn deref_mut(&mut self) -> &mut BTreeMap<String, String> {
+        Arc::make_mut(self.0.get_or_insert_with(Default::default))
+    }
+}
+
+impl From<BTreeMap<String, String>> for Labels {
+    fn from(map: BTreeMap<String, String>) -> Self {
+        Labels((!map.is_empty()).then(|| Arc::new(map)))
+    }
+}
+
+impl From<Labels> for BTreeMap<String, String> {
+    fn from(labels: Labels) -> Self {
+        labels.0.map(Arc::unwrap_or_clone).unwrap_or_default()
+    }
+}
+
+impl FromIterator<(String, String)> for Labels {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Self {
+        BTreeMap::from_iter(iter).into()
+    }
+}
+
+impl<'a> IntoIterator for &'a Labels {
+    type Item = (&'a String, &'a String);
+    type IntoIter = std::collections::btree_map::Iter<'a, String, String>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl PartialEq for Labels {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) if Arc::ptr_eq(a, b) => true,
+            _ => **self == **other,
+        }
+    }
+}
+
+impl Eq for Labels {}
+
+impl PartialEq<BTreeMap<String, String>> for Labels {
+    fn eq(&self, other: &BTreeMap<String, String>) -> bool {
+        **self == *other
+    }
+}
+
+impl fmt::Debug for Labels {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl Serialize for Labels {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Labels {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        BTreeMap::deserialize(d).map(Labels::from)
     }
 }
 

@@ -170,7 +170,7 @@ impl EndpointSliceController {
                     }
                     slice.endpoints = endpoints;
                     slice.ports = ports;
-                    slice.metadata.labels = labels.clone();
+                    slice.metadata.labels = labels.clone().into();
                     slice
                         .metadata
                         .annotations
@@ -181,7 +181,7 @@ impl EndpointSliceController {
                     let mut metadata = ObjectMeta {
                         generate_name: format!("{name}-").into(),
                         namespace: crate::api::Str::new(ns),
-                        labels: labels.clone(),
+                        labels: labels.clone().into(),
                         ..Default::default()
                     };
                     metadata

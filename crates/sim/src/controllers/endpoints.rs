@@ -243,7 +243,7 @@ pub fn managed_labels(svc: &Service) -> BTreeMap<String, String> {
     if svc.is_headless() {
         labels.insert(HEADLESS_LABEL.into(), String::new());
     }
-    labels
+    BTreeMap::from(labels)
 }
 
 impl EndpointsController {
@@ -282,7 +282,7 @@ impl EndpointsController {
                 }
                 let mut ep = current;
                 ep.subsets = subsets;
-                ep.metadata.labels = labels;
+                ep.metadata.labels = labels.into();
                 ep.metadata
                     .annotations
                     .insert(TRIGGER_TIME_ANNOTATION.into(), now);
@@ -290,7 +290,7 @@ impl EndpointsController {
             }
             Err(_) => {
                 let mut metadata = ObjectMeta::named(ns, name);
-                metadata.labels = labels;
+                metadata.labels = labels.into();
                 metadata
                     .annotations
                     .insert(TRIGGER_TIME_ANNOTATION.into(), now);

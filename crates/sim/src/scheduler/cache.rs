@@ -80,7 +80,7 @@ impl CachedPod {
             && *self.node == *node
             && self.terminating == p.metadata.deletion_timestamp.is_some()
             && *self.namespace == *p.metadata.namespace
-            && *self.labels == p.metadata.labels
+            && *self.labels == *p.metadata.labels
             && match (&self.affinity, pod_affinity_of(p)) {
                 (None, None) => true,
                 (Some(a), Some(b)) => **a == *b,

@@ -115,7 +115,7 @@ fn terms_of(api: &ApiServer, owner: &Pod, affinity: Option<&Affinity>) -> Terms 
 fn existing_terms(api: &ApiServer, p: &super::cache::CachedPod) -> Terms {
     let mut owner = Pod::default();
     owner.metadata.namespace = crate::api::Str::from(&p.namespace);
-    owner.metadata.labels = (*p.labels).clone();
+    owner.metadata.labels = (*p.labels).clone().into();
     terms_of(api, &owner, p.affinity.as_deref())
 }
 
