@@ -146,7 +146,7 @@ pub fn node_object(
         metadata: ObjectMeta {
             name: Str::new(name),
             labels: labels.into(),
-            annotations,
+            annotations: annotations.into(),
             ..Default::default()
         },
         spec: NodeSpec {

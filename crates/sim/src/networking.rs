@@ -96,7 +96,8 @@ pub(crate) fn kube_dns_service() -> Service {
     metadata.annotations = map(&[
         ("prometheus.io/port", "9153"),
         ("prometheus.io/scrape", "true"),
-    ]);
+    ])
+    .into();
     Service {
         metadata,
         spec: ServiceSpec {
