@@ -174,7 +174,8 @@ fn renew(api: &mut ApiServer, node: &str, now: Time) {
         uid: owner.metadata.uid.clone(),
         controller: None,
         block_owner_deletion: None,
-    }];
+    }]
+    .into();
     let lease = Lease {
         metadata: meta,
         spec: LeaseSpec {

@@ -33,8 +33,8 @@ pub struct ObjectMeta {
     pub labels: super::shared::Labels,
     #[serde(default, skip_serializing_if = "super::shared::is_empty")]
     pub annotations: super::shared::Labels,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub owner_references: Vec<OwnerReference>,
+    #[serde(default, skip_serializing_if = "super::shared::no_owners")]
+    pub owner_references: super::shared::OwnerRefs,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub finalizers: Vec<String>,
 }

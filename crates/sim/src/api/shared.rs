@@ -14,6 +14,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::meta::OwnerReference;
+
 #[derive(Default)]
 pub struct Shared<T>(Arc<T>);
 
@@ -161,6 +163,66 @@ impl Serialize for Labels {
 impl<'de> Deserialize<'de> for Labels {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         BTreeMap::deserialize(d).map(Labels::from)
+    }
+}
+
+/// An object's owner references, shared like [`Labels`]: the pods a ReplicaSet creates hold
+/// the same list, and a pod's versions keep sharing it until one changes it.
+#[derive(Clone, Default)]
+pub struct OwnerRefs(Option<Arc<Vec<OwnerReference>>>);
+
+static NO_OWNERS: Vec<OwnerReference> = Vec::new();
+
+/// For `skip_serializing_if`.
+pub fn no_owners(refs: &OwnerRefs) -> bool {
+    refs.is_empty()
+}
+
+impl Deref for OwnerRefs {
+    type Target = Vec<OwnerReference>;
+    fn deref(&self) -> &Vec<OwnerReference> {
+        self.0.as_deref().unwrap_or(&NO_OWNERS)
+    }
+}
+
+impl DerefMut for OwnerRefs {
+    fn deref_mut(&mut self) -> &mut Vec<OwnerReference> {
+        Arc::make_mut(self.0.get_or_insert_with(Default::default))
+    }
+}
+
+impl From<Vec<OwnerReference>> for OwnerRefs {
+    fn from(refs: Vec<OwnerReference>) -> Self {
+        OwnerRefs((!refs.is_empty()).then(|| Arc::new(refs)))
+    }
+}
+
+impl PartialEq for OwnerRefs {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) if Arc::ptr_eq(a, b) => true,
+            _ => **self == **other,
+        }
+    }
+}
+
+impl Eq for OwnerRefs {}
+
+impl fmt::Debug for OwnerRefs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl Serialize for OwnerRefs {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for OwnerRefs {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Vec::deserialize(d).map(OwnerRefs::from)
     }
 }
 

@@ -71,7 +71,8 @@ fn daemon_pod(ds: &DaemonSet, hash: &str, node: &str) -> Pod {
         "DaemonSet",
         "apps/v1",
         &Object::DaemonSet(Box::new(ds.clone())),
-    )];
+    )]
+    .into();
     let mut pod = Pod {
         metadata: meta,
         spec: ds.spec.template.spec.clone(),

@@ -455,7 +455,8 @@ fn sync_revision(api: &mut ApiServer, d: &mut Deployment, create: bool) -> Split
                     "Deployment",
                     "apps/v1",
                     &Object::Deployment(Box::new(d.clone())),
-                )];
+                )]
+                .into();
                 let mut rs = ReplicaSet {
                     metadata: meta,
                     spec: crate::api::replica_set::ReplicaSetSpec {

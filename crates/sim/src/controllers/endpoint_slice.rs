@@ -191,7 +191,8 @@ impl EndpointSliceController {
                         "Service",
                         "v1",
                         &Object::Service(Box::new(svc.clone())),
-                    )];
+                    )]
+                    .into();
                     let slice = EndpointSlice {
                         metadata,
                         address_type: "IPv4".into(),

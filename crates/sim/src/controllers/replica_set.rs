@@ -408,7 +408,8 @@ impl ReplicaSetController {
         let active_len = active_owned + adopted.len();
         if active_len < want {
             // `BurstReplicas`: at most 500 creations per sync; the next sync does the rest.
-            let owner = vec![controller_ref("ReplicaSet", "apps/v1", &rs_obj)];
+            let owner: crate::api::shared::OwnerRefs =
+                vec![controller_ref("ReplicaSet", "apps/v1", &rs_obj)].into();
             // Shared by every pod of this sync: clones are reference counts.
             let generate_name = Str::format(format_args!("{}-", rs.metadata.name));
             for _ in 0..(want - active_len).min(BURST_REPLICAS) {
