@@ -33,7 +33,7 @@ pub struct ObjectMeta {
     pub labels: super::shared::Labels,
     #[serde(default, skip_serializing_if = "super::shared::is_empty")]
     pub annotations: super::shared::Labels,
-    #[serde(default, skip_serializing_if = "super::shared::no_owners")]
+    #[serde(default, skip_serializing_if = "super::shared::is_empty")]
     pub owner_references: super::shared::OwnerRefs,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub finalizers: Vec<String>,

@@ -79,35 +79,65 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Shared<T> {
     }
 }
 
-/// A label (or annotation) map shared between the versions of an object and between the pods
-/// of one template until one of them changes it (copy on write). An empty map allocates
-/// nothing, so the many objects without labels (events) pay one word for it.
+/// A field that is usually empty and otherwise the same in many objects (labels, annotations,
+/// owner references): shared between an object's versions and between the pods of one
+/// template until one of them changes it (copy on write), and one word when empty.
 #[derive(Clone, Default)]
-pub struct Labels(Option<Arc<BTreeMap<String, String>>>);
+pub struct SharedOrEmpty<T>(Option<Arc<T>>);
 
-/// For `skip_serializing_if`.
-pub fn is_empty(labels: &Labels) -> bool {
-    labels.is_empty()
+/// Labels and annotations.
+pub type Labels = SharedOrEmpty<BTreeMap<String, String>>;
+/// `metadata.ownerReferences`.
+pub type OwnerRefs = SharedOrEmpty<Vec<OwnerReference>>;
+
+/// A collection with a static empty value to read through when there is none.
+pub trait EmptyValue: 'static {
+    fn empty() -> &'static Self;
+    fn has_none(&self) -> bool;
 }
 
 static NO_LABELS: BTreeMap<String, String> = BTreeMap::new();
+static NO_OWNERS: Vec<OwnerReference> = Vec::new();
 
-impl Deref for Labels {
-    type Target = BTreeMap<String, String>;
-    fn deref(&self) -> &BTreeMap<String, String> {
-        self.0.as_deref().unwrap_or(&NO_LABELS)
+impl EmptyValue for BTreeMap<String, String> {
+    fn empty() -> &'static Self {
+        &NO_LABELS
+    }
+    fn has_none(&self) -> bool {
+        self.is_empty()
     }
 }
 
-impl DerefMut for Labels {
-    fn deref_mut(&mut self) -> &mut BTreeMap<String, String> {
+impl EmptyValue for Vec<OwnerReference> {
+    fn empty() -> &'static Self {
+        &NO_OWNERS
+    }
+    fn has_none(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+/// For `skip_serializing_if`.
+pub fn is_empty<T: EmptyValue>(v: &SharedOrEmpty<T>) -> bool {
+    v.has_none()
+}
+
+impl<T: EmptyValue> Deref for SharedOrEmpty<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        self.0.as_deref().unwrap_or(T::empty())
+    }
+}
+
+impl<T: EmptyValue + Clone + Default> DerefMut for SharedOrEmpty<T> {
+    fn deref_mut(&mut self) -> &mut T {
         Arc::make_mut(self.0.get_or_insert_with(Default::default))
     }
 }
 
-impl From<BTreeMap<String, String>> for Labels {
-    fn from(map: BTreeMap<String, String>) -> Self {
-        Labels((!map.is_empty()).then(|| Arc::new(map)))
+impl<T: EmptyValue> From<T> for SharedOrEmpty<T> {
+    fn from(value: T) -> Self {
+        SharedOrEmpty((!value.has_none()).then(|| Arc::new(value)))
     }
 }
 
@@ -131,7 +161,7 @@ impl<'a> IntoIterator for &'a Labels {
     }
 }
 
-impl PartialEq for Labels {
+impl<T: EmptyValue + PartialEq> PartialEq for SharedOrEmpty<T> {
     fn eq(&self, other: &Self) -> bool {
         match (&self.0, &other.0) {
             (Some(a), Some(b)) if Arc::ptr_eq(a, b) => true,
@@ -140,7 +170,7 @@ impl PartialEq for Labels {
     }
 }
 
-impl Eq for Labels {}
+impl<T: EmptyValue + Eq> Eq for SharedOrEmpty<T> {}
 
 impl PartialEq<BTreeMap<String, String>> for Labels {
     fn eq(&self, other: &BTreeMap<String, String>) -> bool {
@@ -148,87 +178,29 @@ impl PartialEq<BTreeMap<String, String>> for Labels {
     }
 }
 
-impl fmt::Debug for Labels {
+impl<T: EmptyValue + fmt::Debug> fmt::Debug for SharedOrEmpty<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         (**self).fmt(f)
     }
 }
 
-impl Serialize for Labels {
+impl<T: EmptyValue + Serialize> Serialize for SharedOrEmpty<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         (**self).serialize(s)
     }
 }
 
-impl<'de> Deserialize<'de> for Labels {
+impl<'de, T: EmptyValue + Deserialize<'de>> Deserialize<'de> for SharedOrEmpty<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        BTreeMap::deserialize(d).map(Labels::from)
-    }
-}
-
-/// An object's owner references, shared like [`Labels`]: the pods a ReplicaSet creates hold
-/// the same list, and a pod's versions keep sharing it until one changes it.
-#[derive(Clone, Default)]
-pub struct OwnerRefs(Option<Arc<Vec<OwnerReference>>>);
-
-static NO_OWNERS: Vec<OwnerReference> = Vec::new();
-
-/// For `skip_serializing_if`.
-pub fn no_owners(refs: &OwnerRefs) -> bool {
-    refs.is_empty()
-}
-
-impl Deref for OwnerRefs {
-    type Target = Vec<OwnerReference>;
-    fn deref(&self) -> &Vec<OwnerReference> {
-        self.0.as_deref().unwrap_or(&NO_OWNERS)
-    }
-}
-
-impl DerefMut for OwnerRefs {
-    fn deref_mut(&mut self) -> &mut Vec<OwnerReference> {
-        Arc::make_mut(self.0.get_or_insert_with(Default::default))
-    }
-}
-
-impl From<Vec<OwnerReference>> for OwnerRefs {
-    fn from(refs: Vec<OwnerReference>) -> Self {
-        OwnerRefs((!refs.is_empty()).then(|| Arc::new(refs)))
-    }
-}
-
-impl PartialEq for OwnerRefs {
-    fn eq(&self, other: &Self) -> bool {
-        match (&self.0, &other.0) {
-            (Some(a), Some(b)) if Arc::ptr_eq(a, b) => true,
-            _ => **self == **other,
-        }
-    }
-}
-
-impl Eq for OwnerRefs {}
-
-impl fmt::Debug for OwnerRefs {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        (**self).fmt(f)
-    }
-}
-
-impl Serialize for OwnerRefs {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        (**self).serialize(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for OwnerRefs {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Vec::deserialize(d).map(OwnerRefs::from)
+        T::deserialize(d).map(SharedOrEmpty::from)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Shared;
+    use super::{Labels, Shared, is_empty};
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
 
     #[test]
     fn a_write_copies_only_a_value_another_version_holds() {
@@ -249,5 +221,26 @@ mod tests {
         assert_eq!(json, r#"["x"]"#);
         let back: Shared<Vec<String>> = serde_json::from_str(&json).unwrap_or_default();
         assert_eq!(back, a);
+    }
+
+    #[test]
+    fn labels_are_shared_until_one_copy_changes_and_empty_ones_hold_nothing() {
+        let empty = Labels::default();
+        assert!(empty.0.is_none() && empty.is_empty() && is_empty(&empty));
+        let template: Labels = [("app".to_string(), "web".to_string())]
+            .into_iter()
+            .collect();
+        let mut pod = template.clone();
+        assert!(matches!((&template.0, &pod.0), (Some(a), Some(b)) if Arc::ptr_eq(a, b)));
+        pod.insert("extra".into(), "1".into());
+        assert_eq!(template.len(), 1);
+        assert_eq!(pod.len(), 2);
+        assert_eq!(
+            serde_json::to_string(&pod).unwrap(),
+            r#"{"app":"web","extra":"1"}"#
+        );
+        let back: Labels = serde_json::from_str("{}").unwrap();
+        assert!(back.0.is_none());
+        assert_eq!(Labels::from(BTreeMap::new()), empty);
     }
 }
